@@ -1,0 +1,85 @@
+# linerate: the two commands a new user needs are `make demo` and `make test`; both install the
+# system packages they need (Debian/Ubuntu, via apt-get) when they are missing.
+SHELL := /bin/bash
+GO ?= go
+BUILD := build
+VSIM := $(BUILD)/vsim
+TAGS := verilator
+JOBS ?= 2
+
+RTL_LIB := $(sort $(wildcard rtl/lib/*.v))
+RTL_CORE := $(sort $(wildcard rtl/core/*.v))
+RTL_CSR := rtl/csr/lr_csr.v
+RTL_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_CORE)
+RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr
+VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-initial unique \
+	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VSIM)/obj
+VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj
+
+APT_PKGS := verilator yosys iverilog zlib1g-dev libpcap-dev iproute2 g++ make
+.PHONY: all deps gen gen-check vsim build demo test test-go lint lint-rtl lint-go bench clean
+
+all: build
+
+# Install missing system packages (needs root or sudo).
+deps:
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@command -v $(GO) >/dev/null || { echo "Go is required (https://go.dev/dl)"; exit 2; }
+
+gen:
+	$(GO) run ./cmd/lrgen
+
+# CI: regenerating must not change any committed file.
+gen-check: gen
+	@git diff --exit-code -- rtl/csr hostdrv/regmap || { echo "generated files are stale: run make gen and commit"; exit 1; }
+
+$(VSIM)/obj/Vlr_core__ALL.a: $(RTL_SRCS) $(wildcard rtl/core/*.vh) Makefile
+	@mkdir -p $(VSIM)/obj
+	verilator $(VERILATOR_FLAGS) $(RTL_SRCS)
+	$(MAKE) -s -C $(VSIM)/obj -f Vlr_core.mk -j$(JOBS) Vlr_core__ALL.a libverilated.a OPT_FAST=-O2 OPT_GLOBAL=-O2 >/dev/null
+
+$(VSIM)/liblrsim.a: $(VSIM)/obj/Vlr_core__ALL.a cosim/vsim/csrc/lrsim.cpp cosim/vsim/csrc/lrsim.h
+	g++ $(VSIM_CXXFLAGS) -c cosim/vsim/csrc/lrsim.cpp -o $(VSIM)/lrsim.o
+	ar rcs $@ $(VSIM)/lrsim.o
+
+vsim: deps $(VSIM)/liblrsim.a
+
+build: vsim
+	$(GO) build -tags $(TAGS) -o $(BUILD)/linerate ./cmd/linerate
+
+demo: build
+	$(BUILD)/linerate demo --out $(BUILD)/demo
+
+lint: lint-rtl lint-go
+
+lint-rtl: deps
+	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core rtl/lint/verilator.vlt $(RTL_SRCS)
+	@for f in $(RTL_SRCS); do \
+	  yosys -q -p "read_verilog -sv $(RTL_INC) $$f" >/dev/null || { echo "yosys cannot read $$f"; exit 1; }; \
+	done; echo "yosys read $(words $(RTL_SRCS)) files"
+	yosys -q -p "read_verilog -sv $(RTL_INC) $(RTL_SRCS); hierarchy -check -top lr_core -chparam LPM_ENTRIES 64; proc"
+
+lint-go:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+	$(GO) vet -tags $(TAGS) ./...
+
+# go test ./... passes without Verilator; make test adds the Verilated core, lint and the
+# Linux-namespace tests (root).
+test-go:
+	$(GO) test ./...
+
+test: deps gen-check lint vsim
+	$(GO) test ./...
+	$(GO) test -tags $(TAGS) -timeout 20m ./...
+
+bench: vsim
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 3x ./cosim/...
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,191 @@
+//go:build verilator
+
+package cosim
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/linerate/linerate/cosim/traffic"
+	"github.com/linerate/linerate/cosim/vsim"
+	"github.com/linerate/linerate/hostdrv/punt"
+	"github.com/linerate/linerate/hostdrv/regmap"
+	"github.com/linerate/linerate/tables"
+)
+
+func demoImage(t testing.TB) *tables.Image {
+	t.Helper()
+	im, _, err := tables.Build("../test/configs/demo.conf", tables.SimSizes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return im
+}
+
+// mustAgree fails the test with the first mismatches and saves the inputs so that
+// `linerate cosim` can replay them with a waveform.
+func mustAgree(t *testing.T, name string, im *tables.Image, in []Input, opt Options) *Result {
+	t.Helper()
+	res, err := Run(im, in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Agree() {
+		dir, _ := filepath.Abs(filepath.Join("..", "build", "failures", name))
+		werr := WriteInputs(filepath.Join(dir, "in"), in, im.Sizes.Ports)
+		var b strings.Builder
+		for _, m := range res.Mismatches {
+			fmt.Fprintf(&b, "- %s\n", m)
+		}
+		t.Fatalf("%d mismatches between RTL and model:\n%s\nreproduce (inputs saved: %v):\n  linerate cosim --config test/configs/demo.conf --in %s/in --out %s/out --seed %d --in-stall %d --out-stall %d --wave %s/wave.fst",
+			res.MismatchCount, b.String(), werr, dir, dir, opt.Seed, opt.InStallPct, opt.OutStallPct, dir)
+	}
+	return res
+}
+
+func TestCosimEveryReason(t *testing.T) {
+	im := demoImage(t)
+	in := FromTraffic(traffic.Mix(im, 11, 4000, traffic.MixOptions{}))
+	res := mustAgree(t, "every-reason", im, in, Options{Seed: 3, InStallPct: 20, OutStallPct: 20})
+	for _, r := range punt.Reasons() {
+		if r == punt.PuntPoliced {
+			continue // no policer yet
+		}
+		if res.Counters.Reason[r] == 0 {
+			t.Errorf("no frame was decided %s", r)
+		}
+	}
+}
+
+// TestCosimRegression sends 100,000 frames (the mix, back-to-back bursts and random garbage) in
+// deterministic shards, each with its own stall seed.
+func TestCosimRegression(t *testing.T) {
+	im := demoImage(t)
+	const shards, per = 4, 25000
+	for s := 0; s < shards; s++ {
+		s := s
+		t.Run(fmt.Sprintf("shard%d", s), func(t *testing.T) {
+			seed := uint64(100 + s)
+			frames := traffic.Mix(im, seed, per*8/10, traffic.MixOptions{})
+			frames = append(frames, traffic.Random(seed, per/10, im.Sizes.Ports)...)
+			frames = append(frames, traffic.BackToBack(im, per/10/im.Sizes.Ports, 60)...)
+			in := FromTraffic(frames)
+			if len(in) < per-im.Sizes.Ports {
+				t.Fatalf("only %d frames generated", len(in))
+			}
+			mustAgree(t, fmt.Sprintf("regression-shard%d", s), im, in,
+				Options{Seed: seed, InStallPct: 5 + 10*s, OutStallPct: 30 - 5*s})
+		})
+	}
+}
+
+// TestBackToBackFullRate: minimum-size frames back to back on every port at once, no stalls
+// outside: every frame comes out and no input is ever held off.
+func TestBackToBackFullRate(t *testing.T) {
+	im := demoImage(t)
+	const perPort = 500
+	frames := traffic.BackToBack(im, perPort, 60)
+	in := FromTraffic(frames)
+	res := mustAgree(t, "back-to-back", im, in, Options{Seed: 1})
+	if res.Counters.Reason[punt.Forward] != uint32(len(in)) {
+		t.Fatalf("forwarded %d of %d frames", res.Counters.Reason[punt.Forward], len(in))
+	}
+	if res.RxStalls != 0 {
+		t.Fatalf("the ingress held off %d beats: not at full rate", res.RxStalls)
+	}
+	t.Logf("%d frames of 64 bytes on %d ports: %d clocks (%.2f clocks per frame per port)",
+		len(in), im.Sizes.Ports, res.Cycles, float64(res.Cycles)/float64(perPort))
+}
+
+// TestMalformedNeverHangs: garbage, runts down to one byte and truncated headers always drain.
+func TestMalformedNeverHangs(t *testing.T) {
+	im := demoImage(t)
+	var in []Input
+	for n := 1; n <= 80; n++ {
+		for p := 0; p < im.Sizes.Ports; p++ {
+			f := make([]byte, n)
+			for i := range f {
+				f[i] = byte(i*7 + n + p)
+			}
+			in = append(in, Input{Port: p, Wire: f})
+		}
+	}
+	in = append(in, FromTraffic(traffic.Random(9, 2000, im.Sizes.Ports))...)
+	mustAgree(t, "malformed", im, in, Options{Seed: 9, InStallPct: 30, OutStallPct: 30})
+}
+
+func TestTableReadback(t *testing.T) {
+	im := demoImage(t)
+	sim, err := vsim.New(vsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	LoadImage(sim, im)
+	got := tables.NewImage(im.Sizes)
+	for _, tb := range regmap.Tables {
+		n := regmap.TableLen(tb, im.Sizes)
+		for i := 0; i < n; i++ {
+			ops := []vsim.BusOp{
+				{Kind: vsim.BusWrite, Addr: tb.Index(), Data: uint32(i)},
+				{Kind: vsim.BusWrite, Addr: tb.Cmd(), Data: regmap.CmdRead},
+				{Kind: vsim.BusWait, Data: 4},
+			}
+			for k := range tb.Fields {
+				ops = append(ops, vsim.BusOp{Kind: vsim.BusRead, Addr: tb.Data(k)})
+			}
+			sim.Bus(ops)
+			f := make([]uint32, len(tb.Fields))
+			for k := range f {
+				f[k] = ops[3+k].Data
+			}
+			if err := regmap.DecodeEntry(got, tb, i, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for i := range im.LPM {
+		w, g := im.LPM[i], got.LPM[i]
+		if w.Valid != g.Valid || w.Value != g.Value || w.Mask != g.Mask || w.Adj != g.Adj {
+			t.Fatalf("lpm[%d] reads back %+v, wrote %+v", i, g, w)
+		}
+	}
+	for i := range im.Adj {
+		w, g := im.Adj[i], got.Adj[i]
+		if w.Kind != g.Kind || w.Port != g.Port || w.DstMAC.String() != g.DstMAC.String() || w.SrcMAC.String() != g.SrcMAC.String() || w.MTU != g.MTU {
+			t.Fatalf("adj[%d] reads back %+v, wrote %+v", i, g, w)
+		}
+	}
+	for i := range im.Ports {
+		if im.Ports[i].MAC.String() != got.Ports[i].MAC.String() || im.Ports[i].MTU != got.Ports[i].MTU {
+			t.Fatalf("port[%d] reads back %+v, wrote %+v", i, got.Ports[i], im.Ports[i])
+		}
+	}
+	for i := range im.RAddr {
+		if im.RAddr[i] != got.RAddr[i] {
+			t.Fatalf("raddr[%d] reads back %+v, wrote %+v", i, got.RAddr[i], im.RAddr[i])
+		}
+	}
+	id := []vsim.BusOp{{Kind: vsim.BusRead, Addr: regmap.RegID}, {Kind: vsim.BusRead, Addr: regmap.RegVersion}, {Kind: vsim.BusRead, Addr: regmap.RegNPorts}}
+	sim.Bus(id)
+	if id[0].Data != regmap.IDValue || id[1].Data != regmap.Version || int(id[2].Data) != im.Sizes.Ports {
+		t.Fatalf("identity reads %#x %#x %d", id[0].Data, id[1].Data, id[2].Data)
+	}
+}
+
+func TestWaveform(t *testing.T) {
+	im := demoImage(t)
+	path := filepath.Join(t.TempDir(), "run.fst")
+	in := FromTraffic(traffic.Mix(im, 5, 20, traffic.MixOptions{}))
+	mustAgree(t, "waveform", im, in, Options{WavePath: path})
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() < 1000 {
+		t.Fatalf("waveform is only %d bytes", st.Size())
+	}
+}

@@ -1,0 +1,217 @@
+// lr_ingress: per-port ingress; FCS observer, 80-byte header capture, byte count, frame FIFO.
+`default_nettype none
+
+// Every beat of the port's stream is stored in the frame FIFO (first word falls through toward
+// lr_rewrite). At the last beat a header record {first 80 bytes, W, fcs_ok} is queued for the shared
+// lookup engine. Storage is store-and-forward: the decision needs W and the FCS, so lr_rewrite only
+// reads a frame after its whole record was looked up. A frame longer than MAX_FRAME_BYTES+4 is a
+// giant and is dropped anyway: beats past LIMIT_BEATS are not stored (only its last beat is, to mark
+// the end), so a frame longer than the FIFO never deadlocks. Backpressure only: tready falls when the
+// frame FIFO or the header queue is full.
+module lr_ingress #(
+    parameter DATA_WIDTH      = 64,             // stream width in bits, power of two 8..128
+    parameter KEEP_WIDTH      = DATA_WIDTH/8,   // byte enables
+    parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are giants
+    parameter RX_FIFO_DEPTH   = 2048,           // frame FIFO beats, power of two
+    parameter HQ_DEPTH        = 4               // header records queued toward the lookup, power of two
+) (
+    input  wire                  clk,
+    input  wire                  rst,
+
+    // port input (frame with FCS)
+    input  wire [DATA_WIDTH-1:0] s_axis_rx_tdata,
+    input  wire [KEEP_WIDTH-1:0] s_axis_rx_tkeep,
+    input  wire                  s_axis_rx_tvalid,
+    output wire                  s_axis_rx_tready,
+    input  wire                  s_axis_rx_tlast,
+
+    // stored frame toward lr_rewrite
+    output wire [DATA_WIDTH-1:0] m_axis_frame_tdata,
+    output wire [KEEP_WIDTH-1:0] m_axis_frame_tkeep,
+    output wire                  m_axis_frame_tvalid,
+    input  wire                  m_axis_frame_tready,
+    output wire                  m_axis_frame_tlast,
+
+    // header record toward lr_lookup
+    output wire [639:0]          m_hrec_hdr,      // first 80 bytes, byte k at [8k +: 8]
+    output wire [31:0]           m_hrec_len,      // W: bytes received including FCS
+    output wire                  m_hrec_fcs_ok,   // FCS good
+    output wire                  m_hrec_valid,
+    input  wire                  m_hrec_ready,
+
+    // status
+    output wire                  stat_rx_frame,   // pulse: a frame ended (rx_frames)
+    output wire [31:0]           stat_rx_bytes,   // its W, with stat_rx_frame (rx_bytes)
+    output wire                  stat_idle        // no frame inside
+);
+
+    `include "lr_defs.vh"
+
+    localparam K           = KEEP_WIDTH;
+    localparam HDR_BITS    = 8 * HDR_CAPTURE_BYTES;
+    localparam HDR_BEATS   = HDR_BITS / DATA_WIDTH;
+    localparam LIMIT_BEATS = (MAX_FRAME_BYTES + 4 + K - 1) / K;   // beats of the longest non-giant
+    localparam BW          = $clog2(((LIMIT_BEATS > HDR_BEATS) ? LIMIT_BEATS : HDR_BEATS) + 1);
+    localparam [BW-1:0] LIMIT_Q     = LIMIT_BEATS[BW-1:0];
+    localparam [BW-1:0] HDR_BEATS_Q = HDR_BEATS[BW-1:0];
+    localparam KC          = $clog2(K + 1);
+    localparam FW          = DATA_WIDTH + KEEP_WIDTH + 1;
+    localparam RW          = HDR_BITS + 32 + 1;
+
+    generate
+        if (DATA_WIDTH < 8 || DATA_WIDTH > 128 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0
+            || KEEP_WIDTH != DATA_WIDTH/8) begin : g_bad_width
+            $error("lr_ingress: DATA_WIDTH must be a power of two 8..128 and KEEP_WIDTH = DATA_WIDTH/8");
+        end
+        if (RX_FIFO_DEPTH < LIMIT_BEATS + 1) begin : g_bad_depth
+            $error("lr_ingress: RX_FIFO_DEPTH must hold a MAX_FRAME_BYTES frame plus one beat");
+        end
+    endgenerate
+
+    // ---------------------------------------------------------------- frame position
+    wire ff_ready;
+    wire hq_ready;
+    wire ff_empty;
+    wire hq_empty;
+
+    assign s_axis_rx_tready = ff_ready && hq_ready;
+
+    wire beat = s_axis_rx_tvalid && s_axis_rx_tready;
+    wire last = beat && s_axis_rx_tlast;
+
+    reg [BW-1:0] bidx_q, bidx_d;          // beat index in the frame, saturates at LIMIT_BEATS
+    reg [31:0]   w_q, w_d;                // bytes before this beat
+    reg          in_frame_q, in_frame_d;  // a frame has started and not ended
+    reg [KC-1:0] beat_bytes;
+
+    integer i;
+    always @* begin
+        beat_bytes = {KC{1'b0}};
+        for (i = 0; i < K; i = i + 1) begin
+            beat_bytes = beat_bytes + {{(KC-1){1'b0}}, s_axis_rx_tkeep[i]};
+        end
+    end
+
+    wire [31:0] w_frame = w_q + {{(32-KC){1'b0}}, beat_bytes};
+
+    always @* begin
+        bidx_d     = bidx_q;
+        w_d        = w_q;
+        in_frame_d = in_frame_q;
+        if (beat) begin
+            if (s_axis_rx_tlast) begin
+                bidx_d     = {BW{1'b0}};
+                w_d        = 32'd0;
+                in_frame_d = 1'b0;
+            end else begin
+                if (bidx_q != LIMIT_Q) begin
+                    bidx_d = bidx_q + 1'b1;
+                end
+                w_d        = w_frame;
+                in_frame_d = 1'b1;
+            end
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            bidx_q     <= {BW{1'b0}};
+            w_q        <= 32'd0;
+            in_frame_q <= 1'b0;
+        end else begin
+            bidx_q     <= bidx_d;
+            w_q        <= w_d;
+            in_frame_q <= in_frame_d;
+        end
+    end
+
+    // ---------------------------------------------------------------- FCS observer
+    wire fcs_ok;
+
+    lr_fcs_check #(
+        .DATA_WIDTH (DATA_WIDTH),
+        .KEEP_WIDTH (KEEP_WIDTH)
+    ) u_fcs_check (
+        .clk     (clk),
+        .rst     (rst),
+        .s_beat  (beat),
+        .s_tdata (s_axis_rx_tdata),
+        .s_tkeep (s_axis_rx_tkeep),
+        .s_tlast (s_axis_rx_tlast),
+        .fcs_ok  (fcs_ok)
+    );
+
+    // ---------------------------------------------------------------- header capture
+    // Bytes past the frame end keep stale values: no rule reads a byte at or beyond L (see README
+    // decision rules: the checks that reach further are guarded by rules 1 and 9).
+    reg [HDR_BITS-1:0] hdr_q;
+    reg [HDR_BITS-1:0] hrec_hdr;
+    wire               in_hdr = (bidx_q < HDR_BEATS_Q);
+
+    always @(posedge clk) begin
+        if (beat && in_hdr) begin
+            hdr_q[DATA_WIDTH*bidx_q +: DATA_WIDTH] <= s_axis_rx_tdata;
+        end
+    end
+
+    // the record includes the last beat itself (short frames end inside the capture window)
+    always @* begin
+        hrec_hdr = hdr_q;
+        if (last && in_hdr) begin
+            hrec_hdr[DATA_WIDTH*bidx_q +: DATA_WIDTH] = s_axis_rx_tdata;
+        end
+    end
+
+    // ---------------------------------------------------------------- header queue
+    wire [RW-1:0] hq_out;
+
+    lr_fifo #(
+        .WIDTH (RW),
+        .DEPTH (HQ_DEPTH)
+    ) u_hdr_queue (
+        .clk        (clk),
+        .rst        (rst),
+        .s_data     ({fcs_ok, w_frame, hrec_hdr}),
+        .s_valid    (last),
+        .s_ready    (hq_ready),
+        .m_data     (hq_out),
+        .m_valid    (m_hrec_valid),
+        .m_ready    (m_hrec_ready),
+        .stat_empty (hq_empty)
+    );
+
+    assign m_hrec_hdr    = hq_out[HDR_BITS-1:0];
+    assign m_hrec_len    = hq_out[HDR_BITS +: 32];
+    assign m_hrec_fcs_ok = hq_out[HDR_BITS + 32];
+
+    // ---------------------------------------------------------------- frame FIFO
+    wire [FW-1:0] ff_out;
+    wire          ff_store = beat && (bidx_q != LIMIT_Q || s_axis_rx_tlast);
+
+    lr_fifo #(
+        .WIDTH (FW),
+        .DEPTH (RX_FIFO_DEPTH)
+    ) u_frame_fifo (
+        .clk        (clk),
+        .rst        (rst),
+        .s_data     ({s_axis_rx_tlast, s_axis_rx_tkeep, s_axis_rx_tdata}),
+        .s_valid    (ff_store),
+        .s_ready    (ff_ready),
+        .m_data     (ff_out),
+        .m_valid    (m_axis_frame_tvalid),
+        .m_ready    (m_axis_frame_tready),
+        .stat_empty (ff_empty)
+    );
+
+    assign m_axis_frame_tdata = ff_out[DATA_WIDTH-1:0];
+    assign m_axis_frame_tkeep = ff_out[DATA_WIDTH +: KEEP_WIDTH];
+    assign m_axis_frame_tlast = ff_out[FW-1];
+
+    // ---------------------------------------------------------------- status
+    assign stat_rx_frame = last;
+    assign stat_rx_bytes = w_frame;
+    assign stat_idle     = !in_frame_q && ff_empty && hq_empty;
+
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,436 @@
+// lr_lookup: the shared lookup engine; round-robin over ports, one frame per clock, fixed latency.
+`default_nettype none
+
+// Stages (one clock each, never stalls):
+//   S0  round-robin among ports with a queued header record and a free result credit; pop it
+//   S1  lr_parser, lr_ip_checksum, lr_l3_checks on the record; LPM request with dst
+//   A   LPM row read               B  LPM first hit               C  LPM adjacency index;
+//                                                                     adjacency request
+//   D   adjacency row; lr_decide
+//   E   result record registered and pushed to the port's lr_rewrite; reason counted
+// Every frame is looked up (also those decided before rule 11, for which lr_decide zeroes the
+// lookup fields). Results of one port come out in its record order. Credits: a port is served only
+// while fewer than RES_DEPTH of its results are in flight or queued in its lr_rewrite, so the
+// result queues never overflow and a stalled port never stalls the others.
+module lr_lookup #(
+    parameter N_PORTS         = 4,      // packet ports
+    parameter LPM_ENTRIES     = 1024,   // LPM entries
+    parameter ADJ_ENTRIES     = 256,    // adjacency rows
+    parameter RADDR_ENTRIES   = 16,     // router addresses
+    parameter MAX_FRAME_BYTES = 9600,   // longer frames (L) are giants
+    parameter RES_DEPTH       = 8,      // result credits per port (= lr_rewrite result queue depth)
+    parameter RES_W           = 208     // result record width (lr_defs.vh RES_WIDTH)
+) (
+    input  wire                   clk,
+    input  wire                   rst,
+
+    // header records from lr_ingress (port p at [p*width +: width])
+    input  wire [N_PORTS*640-1:0] s_hrec_hdr,
+    input  wire [N_PORTS*32-1:0]  s_hrec_len,
+    input  wire [N_PORTS-1:0]     s_hrec_fcs_ok,
+    input  wire [N_PORTS-1:0]     s_hrec_valid,
+    output wire [N_PORTS-1:0]     s_hrec_ready,
+
+    // results toward lr_rewrite (record broadcast, valid per port)
+    output wire [RES_W-1:0]       m_res_data,
+    output wire [N_PORTS-1:0]     m_res_valid,
+    input  wire [N_PORTS-1:0]     res_credit,     // pulse: port p popped one result
+
+    // reason counter event
+    output wire                   stat_reason_valid,
+    output wire [4:0]             stat_reason,
+    output wire                   stat_idle,
+
+    // table access (lr_csr)
+    input  wire                   tbl_port_we,
+    input  wire                   tbl_port_re,
+    input  wire [15:0]            tbl_port_index,
+    input  wire [15:0]            tbl_port_wr_mac_hi,
+    input  wire [31:0]            tbl_port_wr_mac_lo,
+    input  wire [15:0]            tbl_port_wr_mtu,
+    output wire [15:0]            tbl_port_rd_mac_hi,
+    output wire [31:0]            tbl_port_rd_mac_lo,
+    output wire [15:0]            tbl_port_rd_mtu,
+    input  wire                   tbl_raddr_we,
+    input  wire                   tbl_raddr_re,
+    input  wire [15:0]            tbl_raddr_index,
+    input  wire                   tbl_raddr_wr_valid,
+    input  wire [31:0]            tbl_raddr_wr_addr,
+    output wire                   tbl_raddr_rd_valid,
+    output wire [31:0]            tbl_raddr_rd_addr,
+    input  wire                   tbl_lpm_we,
+    input  wire                   tbl_lpm_re,
+    input  wire [15:0]            tbl_lpm_index,
+    input  wire                   tbl_lpm_wr_valid,
+    input  wire [31:0]            tbl_lpm_wr_value,
+    input  wire [31:0]            tbl_lpm_wr_mask,
+    input  wire [15:0]            tbl_lpm_wr_adj,
+    output wire                   tbl_lpm_rd_valid,
+    output wire [31:0]            tbl_lpm_rd_value,
+    output wire [31:0]            tbl_lpm_rd_mask,
+    output wire [15:0]            tbl_lpm_rd_adj,
+    input  wire                   tbl_adj_we,
+    input  wire                   tbl_adj_re,
+    input  wire [15:0]            tbl_adj_index,
+    input  wire [1:0]             tbl_adj_wr_kind,
+    input  wire [7:0]             tbl_adj_wr_port,
+    input  wire [15:0]            tbl_adj_wr_dmac_hi,
+    input  wire [31:0]            tbl_adj_wr_dmac_lo,
+    input  wire [15:0]            tbl_adj_wr_smac_hi,
+    input  wire [31:0]            tbl_adj_wr_smac_lo,
+    input  wire [15:0]            tbl_adj_wr_mtu,
+    output wire [1:0]             tbl_adj_rd_kind,
+    output wire [7:0]             tbl_adj_rd_port,
+    output wire [15:0]            tbl_adj_rd_dmac_hi,
+    output wire [31:0]            tbl_adj_rd_dmac_lo,
+    output wire [15:0]            tbl_adj_rd_smac_hi,
+    output wire [31:0]            tbl_adj_rd_smac_lo,
+    output wire [15:0]            tbl_adj_rd_mtu
+);
+
+    localparam PW = (N_PORTS > 1) ? $clog2(N_PORTS) : 1;
+    localparam CW = $clog2(RES_DEPTH + 1);
+    localparam MW = 115;    // metadata carried from S1 to D (see m1 below)
+
+    generate
+        if (N_PORTS < 1 || N_PORTS > 255) begin : g_bad_ports
+            $error("lr_lookup: N_PORTS must be 1..255");
+        end
+        if (RES_DEPTH < 1) begin : g_bad_depth
+            $error("lr_lookup: RES_DEPTH must be >= 1");
+        end
+    endgenerate
+
+    // ---------------------------------------------------------------- S0: arbitration, credits
+    reg  [CW-1:0] credit_q [0:N_PORTS-1];
+    reg  [N_PORTS-1:0] can_issue;
+    wire [N_PORTS-1:0] grant;
+    wire [PW-1:0]      grant_index;
+    wire               grant_valid;
+
+    integer p;
+    always @* begin
+        for (p = 0; p < N_PORTS; p = p + 1) begin
+            can_issue[p] = s_hrec_valid[p] && (credit_q[p] < RES_DEPTH);
+        end
+    end
+
+    lr_rr_arbiter #(
+        .N (N_PORTS)
+    ) u_arb (
+        .clk         (clk),
+        .rst         (rst),
+        .req         (can_issue),
+        .advance     (1'b1),
+        .grant       (grant),
+        .grant_index (grant_index),
+        .grant_valid (grant_valid)
+    );
+
+    assign s_hrec_ready = grant;
+
+    // in flight or queued results per port
+    always @(posedge clk) begin
+        for (p = 0; p < N_PORTS; p = p + 1) begin
+            if (rst) begin
+                credit_q[p] <= {CW{1'b0}};
+            end else if (grant[p] && !res_credit[p]) begin
+                credit_q[p] <= credit_q[p] + 1'b1;
+            end else if (!grant[p] && res_credit[p]) begin
+                credit_q[p] <= credit_q[p] - 1'b1;
+            end
+        end
+    end
+
+    // ---------------------------------------------------------------- S1: parse and check
+    reg          v1_q;
+    reg [7:0]    port1_q;
+    reg [639:0]  hdr1_q;
+    reg [31:0]   len1_q;
+    reg          fcs1_q;
+
+    reg [7:0]    grant_port;
+
+    always @* begin
+        grant_port           = 8'd0;
+        grant_port[PW-1:0]   = grant_index;
+    end
+
+    always @(posedge clk) begin
+        if (grant_valid) begin
+            port1_q <= grant_port;
+            hdr1_q  <= s_hrec_hdr[640*grant_index +: 640];
+            len1_q  <= s_hrec_len[32*grant_index +: 32];
+            fcs1_q  <= s_hrec_fcs_ok[grant_index];
+        end
+    end
+
+    wire [47:0] dmac;
+    wire        dmac_group, is_vlan, is_arp, is_ipv6, is_ipv4;
+    wire [15:0] et;
+    wire [3:0]  ver, ihl;
+    wire [15:0] tot, csum;
+    wire [7:0]  ttl;
+    wire [31:0] src, dst;
+    wire        csum_ok;
+    wire        mac_me, martian, to_me, mcast_dst;
+    wire [15:0] port_mtu;
+
+    lr_parser u_parser (
+        .hdr        (hdr1_q),
+        .dmac       (dmac),
+        .dmac_group (dmac_group),
+        .et         (et),
+        .is_vlan    (is_vlan),
+        .is_arp     (is_arp),
+        .is_ipv6    (is_ipv6),
+        .is_ipv4    (is_ipv4),
+        .ver        (ver),
+        .ihl        (ihl),
+        .tot        (tot),
+        .ttl        (ttl),
+        .csum       (csum),
+        .src        (src),
+        .dst        (dst)
+    );
+
+    lr_ip_checksum u_ip_checksum (
+        .valid (v1_q),
+        .hdr   (hdr1_q),
+        .ihl   (ihl),
+        .ok    (csum_ok)
+    );
+
+    lr_l3_checks #(
+        .N_PORTS       (N_PORTS),
+        .RADDR_ENTRIES (RADDR_ENTRIES)
+    ) u_l3_checks (
+        .clk                (clk),
+        .rst                (rst),
+        .valid              (v1_q),
+        .port               (port1_q),
+        .dmac               (dmac),
+        .src                (src),
+        .dst                (dst),
+        .mac_me             (mac_me),
+        .martian            (martian),
+        .to_me              (to_me),
+        .mcast_dst          (mcast_dst),
+        .port_mtu           (port_mtu),
+        .tbl_port_we        (tbl_port_we),
+        .tbl_port_re        (tbl_port_re),
+        .tbl_port_index     (tbl_port_index),
+        .tbl_port_wr_mac_hi (tbl_port_wr_mac_hi),
+        .tbl_port_wr_mac_lo (tbl_port_wr_mac_lo),
+        .tbl_port_wr_mtu    (tbl_port_wr_mtu),
+        .tbl_port_rd_mac_hi (tbl_port_rd_mac_hi),
+        .tbl_port_rd_mac_lo (tbl_port_rd_mac_lo),
+        .tbl_port_rd_mtu    (tbl_port_rd_mtu),
+        .tbl_raddr_we       (tbl_raddr_we),
+        .tbl_raddr_re       (tbl_raddr_re),
+        .tbl_raddr_index    (tbl_raddr_index),
+        .tbl_raddr_wr_valid (tbl_raddr_wr_valid),
+        .tbl_raddr_wr_addr  (tbl_raddr_wr_addr),
+        .tbl_raddr_rd_valid (tbl_raddr_rd_valid),
+        .tbl_raddr_rd_addr  (tbl_raddr_rd_addr)
+    );
+
+    // metadata for lr_decide, delayed to stage D
+    wire [MW-1:0] m1 = {port1_q, len1_q, fcs1_q, port_mtu, mac_me, dmac_group, is_vlan, is_arp,
+                        is_ipv6, is_ipv4, ver, ihl, tot, ttl, csum, csum_ok, martian, to_me, mcast_dst};
+
+    // ---------------------------------------------------------------- A, B, C: LPM
+    wire        lpm_valid, lpm_hit;
+    wire [15:0] lpm_index, lpm_adj;
+
+    lr_lpm_tcam #(
+        .ENTRIES (LPM_ENTRIES)
+    ) u_lpm_tcam (
+        .clk              (clk),
+        .rst              (rst),
+        .req_valid        (v1_q),
+        .req_key          (dst),
+        .resp_valid       (lpm_valid),
+        .resp_hit         (lpm_hit),
+        .resp_index       (lpm_index),
+        .resp_adj         (lpm_adj),
+        .tbl_lpm_we       (tbl_lpm_we),
+        .tbl_lpm_re       (tbl_lpm_re),
+        .tbl_lpm_index    (tbl_lpm_index),
+        .tbl_lpm_wr_valid (tbl_lpm_wr_valid),
+        .tbl_lpm_wr_value (tbl_lpm_wr_value),
+        .tbl_lpm_wr_mask  (tbl_lpm_wr_mask),
+        .tbl_lpm_wr_adj   (tbl_lpm_wr_adj),
+        .tbl_lpm_rd_valid (tbl_lpm_rd_valid),
+        .tbl_lpm_rd_value (tbl_lpm_rd_value),
+        .tbl_lpm_rd_mask  (tbl_lpm_rd_mask),
+        .tbl_lpm_rd_adj   (tbl_lpm_rd_adj)
+    );
+
+    reg          va_q, vb_q, vc_q, vd_q;
+    reg [MW-1:0] ma_q, mb_q, mc_q, md_q;
+
+    always @(posedge clk) begin
+        if (v1_q) begin
+            ma_q <= m1;
+        end
+        if (va_q) begin
+            mb_q <= ma_q;
+        end
+        if (vb_q) begin
+            mc_q <= mb_q;
+        end
+        if (vc_q) begin
+            md_q <= mc_q;
+        end
+    end
+
+    // ---------------------------------------------------------------- D: adjacency, decide
+    reg        hit_d_q;
+    reg [15:0] index_d_q, adj_d_q;
+
+    always @(posedge clk) begin
+        if (lpm_valid) begin
+            hit_d_q   <= lpm_hit;
+            index_d_q <= lpm_index;
+            adj_d_q   <= lpm_adj;
+        end
+    end
+
+    wire [1:0]  adj_kind;
+    wire [7:0]  adj_port;
+    wire [47:0] adj_dmac, adj_smac;
+    wire [15:0] adj_mtu;
+
+    lr_adjacency #(
+        .ENTRIES (ADJ_ENTRIES)
+    ) u_adjacency (
+        .clk                (clk),
+        .req_valid          (lpm_valid),
+        .req_index          (lpm_adj),
+        .resp_kind          (adj_kind),
+        .resp_port          (adj_port),
+        .resp_dmac          (adj_dmac),
+        .resp_smac          (adj_smac),
+        .resp_mtu           (adj_mtu),
+        .tbl_adj_we         (tbl_adj_we),
+        .tbl_adj_re         (tbl_adj_re),
+        .tbl_adj_index      (tbl_adj_index),
+        .tbl_adj_wr_kind    (tbl_adj_wr_kind),
+        .tbl_adj_wr_port    (tbl_adj_wr_port),
+        .tbl_adj_wr_dmac_hi (tbl_adj_wr_dmac_hi),
+        .tbl_adj_wr_dmac_lo (tbl_adj_wr_dmac_lo),
+        .tbl_adj_wr_smac_hi (tbl_adj_wr_smac_hi),
+        .tbl_adj_wr_smac_lo (tbl_adj_wr_smac_lo),
+        .tbl_adj_wr_mtu     (tbl_adj_wr_mtu),
+        .tbl_adj_rd_kind    (tbl_adj_rd_kind),
+        .tbl_adj_rd_port    (tbl_adj_rd_port),
+        .tbl_adj_rd_dmac_hi (tbl_adj_rd_dmac_hi),
+        .tbl_adj_rd_dmac_lo (tbl_adj_rd_dmac_lo),
+        .tbl_adj_rd_smac_hi (tbl_adj_rd_smac_hi),
+        .tbl_adj_rd_smac_lo (tbl_adj_rd_smac_lo),
+        .tbl_adj_rd_mtu     (tbl_adj_rd_mtu)
+    );
+
+    wire [7:0]  d_port;
+    wire [31:0] d_len;
+    wire        d_fcs, d_mac_me, d_group, d_vlan, d_arp, d_ipv6, d_ipv4;
+    wire [15:0] d_mtu, d_tot, d_csum;
+    wire [3:0]  d_ver, d_ihl;
+    wire [7:0]  d_ttl;
+    wire        d_csum_ok, d_martian, d_to_me, d_mcast;
+
+    assign {d_port, d_len, d_fcs, d_mtu, d_mac_me, d_group, d_vlan, d_arp, d_ipv6, d_ipv4,
+            d_ver, d_ihl, d_tot, d_ttl, d_csum, d_csum_ok, d_martian, d_to_me, d_mcast} = md_q;
+
+    wire [RES_W-1:0] result;
+    wire [4:0]       reason;
+
+    lr_decide #(
+        .N_PORTS         (N_PORTS),
+        .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
+        .RES_W           (RES_W)
+    ) u_decide (
+        .valid      (vd_q),
+        .in_port    (d_port),
+        .len_w      (d_len),
+        .fcs_ok     (d_fcs),
+        .port_mtu   (d_mtu),
+        .mac_me     (d_mac_me),
+        .dmac_group (d_group),
+        .is_vlan    (d_vlan),
+        .is_arp     (d_arp),
+        .is_ipv6    (d_ipv6),
+        .is_ipv4    (d_ipv4),
+        .ver        (d_ver),
+        .ihl        (d_ihl),
+        .tot        (d_tot),
+        .ttl        (d_ttl),
+        .csum       (d_csum),
+        .csum_ok    (d_csum_ok),
+        .martian    (d_martian),
+        .to_me      (d_to_me),
+        .mcast_dst  (d_mcast),
+        .lpm_hit    (hit_d_q),
+        .lpm_index  (index_d_q),
+        .lpm_adj    (adj_d_q),
+        .adj_kind   (adj_kind),
+        .adj_port   (adj_port),
+        .adj_dmac   (adj_dmac),
+        .adj_smac   (adj_smac),
+        .adj_mtu    (adj_mtu),
+        .result     (result),
+        .reason     (reason)
+    );
+
+    // ---------------------------------------------------------------- E: result
+    reg              ve_q;
+    reg [RES_W-1:0]  res_q;
+    reg [PW-1:0]     res_port_q;
+    reg [4:0]        reason_q;
+
+    always @(posedge clk) begin
+        if (vd_q) begin
+            res_q      <= result;
+            res_port_q <= d_port[PW-1:0];
+            reason_q   <= reason;
+        end
+    end
+
+    genvar gp;
+    generate
+        for (gp = 0; gp < N_PORTS; gp = gp + 1) begin : g_res_valid
+            assign m_res_valid[gp] = ve_q && (res_port_q == gp);
+        end
+    endgenerate
+
+    assign m_res_data        = res_q;
+    assign stat_reason_valid = ve_q;
+    assign stat_reason       = reason_q;
+
+    // ---------------------------------------------------------------- control
+    always @(posedge clk) begin
+        if (rst) begin
+            v1_q <= 1'b0;
+            va_q <= 1'b0;
+            vb_q <= 1'b0;
+            vc_q <= 1'b0;
+            vd_q <= 1'b0;
+            ve_q <= 1'b0;
+        end else begin
+            v1_q <= grant_valid;
+            va_q <= v1_q;
+            vb_q <= va_q;
+            vc_q <= vb_q;
+            vd_q <= vc_q;
+            ve_q <= vd_q;
+        end
+    end
+
+    assign stat_idle = !(v1_q || va_q || vb_q || vc_q || vd_q || ve_q);
+
+    wire unused_et = ^et;
+
+endmodule
+
+`default_nettype wire
