@@ -50,11 +50,22 @@ func TestCosimEveryReason(t *testing.T) {
 	im := demoImage(t)
 	in := FromTraffic(traffic.Mix(im, 11, 4000, traffic.MixOptions{}))
 	res := mustAgree(t, "every-reason", im, in, Options{Seed: 3, InStallPct: 20, OutStallPct: 20})
+	// The demo has a default route, so no_route needs the route withdrawn.
+	_, cfg, err := tables.Build("../test/configs/demo.conf", tables.SimSizes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	im2, err := tables.Compile(cfg.WithoutDefault(), tables.SimSizes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in2 := FromTraffic(traffic.Mix(im2, 12, 300, traffic.MixOptions{Weights: map[string]int{"no_route": 1, "forward": 1}}))
+	res2 := mustAgree(t, "no-route", im2, in2, Options{Seed: 4, InStallPct: 20, OutStallPct: 20})
 	for _, r := range punt.Reasons() {
 		if r == punt.PuntPoliced {
 			continue // no policer yet
 		}
-		if res.Counters.Reason[r] == 0 {
+		if res.Counters.Reason[r]+res2.Counters.Reason[r] == 0 {
 			t.Errorf("no frame was decided %s", r)
 		}
 	}
