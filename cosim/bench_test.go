@@ -87,6 +87,8 @@ func BenchmarkCosim64B(b *testing.B) {
 			fps := float64(len(in)*b.N) / el.Seconds()
 			b.ReportMetric(fps, "frames/s")
 			b.ReportMetric(float64(res.Cycles)/float64(len(in)), "clocks/frame")
+			b.ReportMetric(float64(res.RTLTime.Milliseconds()), "rtl_ms")
+			b.ReportMetric(float64(res.ModelTime.Milliseconds()), "model_ms")
 			if baseline > 0 {
 				b.ReportMetric(fps/baseline, "x_baseline")
 			}

@@ -73,7 +73,7 @@ type Result struct {
 	ModelCounters, RTLCounters *model.Counters
 	Mismatches                 []Mismatch
 	MismatchCount              int
-	Cycles                     uint64 // RTL clocks
+	Cycles                     uint64 // RTL clocks spent on the traffic (after reset and table load)
 	RxStalls                   uint64 // RTL clocks an input was held off (backpressure)
 	ProtocolErrors             uint64
 	ModelTime, RTLTime         time.Duration
@@ -143,6 +143,8 @@ func Run(im *tables.Image, in []Input, opt Options) (*Result, error) {
 	var rtlOut []Output
 	if runRTL {
 		t0 := time.Now()
+		LoadImage(sim, im)
+		loadCycles := sim.Cycles()
 		out, err := runSim(sim, im, in, opt.Batch)
 		if err != nil {
 			if runModel {
@@ -158,7 +160,7 @@ func Run(im *tables.Image, in []Input, opt Options) (*Result, error) {
 		res.RTLCounters = c
 		res.Counters = c
 		res.Outputs = rtlOut
-		res.Cycles = sim.Cycles()
+		res.Cycles = sim.Cycles() - loadCycles
 		res.RxStalls = sim.RxStalls()
 		res.ProtocolErrors = sim.ProtocolErrors()
 		res.RTLTime = time.Since(t0)
@@ -198,7 +200,6 @@ func LoadImage(sim *vsim.Sim, im *tables.Image) {
 }
 
 func runSim(sim *vsim.Sim, im *tables.Image, in []Input, batch int) ([]Output, error) {
-	LoadImage(sim, im)
 	nports := im.Sizes.Ports
 	var out []Output
 	for start := 0; start < len(in); start += batch {

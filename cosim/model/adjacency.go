@@ -36,10 +36,13 @@ func (a adjRow) isBlackhole() bool { return a.kind == tables.AdjBlackhole }
 // of the table (the compiler never writes one) reads as an empty row: glean, port 0, MTU 0.
 func (m *Model) adjacency(j uint16, tr *trace) (adjRow, bool) {
 	if int(j) >= len(m.adj) {
-		tr.add("adjacency", fmt.Sprintf("row %d is past the table (%d rows): empty row (glean)", j, len(m.adj)))
+		tr.addf("adjacency", "row %d is past the table (%d rows): empty row (glean)", j, len(m.adj))
 		return adjRow{}, false
 	}
 	a := m.adj[j]
+	if !tr.on {
+		return a, true
+	}
 	note := fmt.Sprintf("row %d: %s port %d", j, a.kind, a.port)
 	if !a.isGlean() && !a.isBlackhole() {
 		note += fmt.Sprintf(" dmac %s smac %s mtu %d", macString(a.dmac), macString(a.smac), a.mtu)

@@ -46,6 +46,9 @@ func (m *Model) l3Checks(f *frame, tr *trace) {
 		}
 	}
 	f.chk = c
+	if !tr.on {
+		return
+	}
 
 	var notes []string
 	switch {

@@ -1,7 +1,5 @@
 package model
 
-import "fmt"
-
 // onesSum returns the 16-bit ones-complement sum (RFC 1071) of b taken as big-endian words; an
 // odd last byte is padded with zero. The result is 0 only when every word is 0.
 func onesSum(b []byte) uint16 {
@@ -52,7 +50,7 @@ func ipHeaderSum(f *frame, tr *trace) uint16 {
 		if s != 0xFFFF {
 			ok = "bad"
 		}
-		tr.add("checksum", fmt.Sprintf("sum of %d header words %04x (%s)", n/2, s, ok))
+		tr.addf("checksum", "sum of %d header words %04x (%s)", n/2, s, ok)
 	}
 	return uint16(s)
 }

@@ -1,8 +1,6 @@
 package model
 
 import (
-	"fmt"
-
 	"github.com/linerate/linerate/hostdrv/punt"
 )
 
@@ -56,33 +54,32 @@ func (m *Model) count(f *frame, r *Result, tr *trace) {
 		return
 	}
 	m.ctr.Reason[r.Reason]++
-	note := fmt.Sprintf("rx port %d +1 frame +%d bytes; %s +1", f.port, f.w, r.Reason)
 	switch {
 	case r.ToCPU:
 		m.ctr.CPUFrames++
 		m.ctr.CPUBytes += uint32(len(r.Out))
-		note += fmt.Sprintf("; cpu +1 frame +%d bytes", len(r.Out))
+		tr.addf("counters", "rx port %d +1 frame +%d bytes; %s +1; cpu +1 frame +%d bytes", f.port, f.w, r.Reason, len(r.Out))
 	case r.Out != nil:
-		note += m.countTx(r.OutPort, len(r.Out))
+		m.countTx(r.OutPort, len(r.Out))
+		tr.addf("counters", "rx port %d +1 frame +%d bytes; %s +1; tx port %d +1 frame +%d bytes", f.port, f.w, r.Reason, r.OutPort, len(r.Out))
+	default:
+		tr.addf("counters", "rx port %d +1 frame +%d bytes; %s +1", f.port, f.w, r.Reason)
 	}
-	tr.add("counters", note)
 }
 
 // countInject counts an injected frame.
 func (m *Model) countInject(r *Result, tr *trace) {
 	m.ctr.InjectFrames++
-	note := "inject +1"
 	if r.Out == nil {
 		m.ctr.InjectDropped++
-		note += "; inject_dropped +1"
+		tr.add("counters", "inject +1; inject_dropped +1")
 	} else {
-		note += m.countTx(r.OutPort, len(r.Out))
+		m.countTx(r.OutPort, len(r.Out))
+		tr.addf("counters", "inject +1; tx port %d +1 frame +%d bytes", r.OutPort, len(r.Out))
 	}
-	tr.add("counters", note)
 }
 
-func (m *Model) countTx(port, n int) string {
+func (m *Model) countTx(port, n int) {
 	m.ctr.TxFrames[port]++
 	m.ctr.TxBytes[port] += uint32(n)
-	return fmt.Sprintf("; tx port %d +1 frame +%d bytes", port, n)
 }

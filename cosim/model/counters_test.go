@@ -53,7 +53,7 @@ func equalCounters(t *testing.T, got, want Counters) {
 }
 
 func TestCounters(t *testing.T) {
-	m := New(testImage(), Options{})
+	m := New(testImage(), Options{Trace: true})
 	w := newWant(4)
 	for i, c := range ruleCases(t) {
 		// Spread the cases over the ports where the frame does not depend on the port.
@@ -88,7 +88,7 @@ func TestCounters(t *testing.T) {
 }
 
 func TestCountersWrap(t *testing.T) {
-	m := New(testImage(), Options{})
+	m := New(testImage(), Options{Trace: true})
 	m.ctr.RxFrames[0] = 0xFFFFFFFF
 	m.ctr.RxBytes[0] = 0xFFFFFFF0
 	m.ctr.TxBytes[1] = 0xFFFFFFFF
@@ -104,7 +104,7 @@ func TestCountersWrap(t *testing.T) {
 
 // Frames on a port that does not exist: dropped runt or giant, no counter touched, no panic.
 func TestMissingIngressPort(t *testing.T) {
-	m := New(testImage(), Options{})
+	m := New(testImage(), Options{Trace: true})
 	f := wire(pkt{}.build(t))
 	for _, p := range []int{-1, 4, 255, 1 << 20} {
 		if r := m.Receive(p, f); r.Reason != punt.Giant || r.Out != nil || r.InPort != p {
@@ -119,7 +119,7 @@ func TestMissingIngressPort(t *testing.T) {
 
 // Loading an image with another number of ports keeps the counters of the ports that remain.
 func TestLoadResizes(t *testing.T) {
-	m := New(testImage(), Options{})
+	m := New(testImage(), Options{Trace: true})
 	m.Receive(1, wire(pkt{dmac: portMAC[1]}.build(t)))
 	m.Receive(3, wire(pkt{dmac: portMAC[3]}.build(t)))
 	im := testImage()
@@ -139,7 +139,7 @@ func TestLoadResizes(t *testing.T) {
 
 	// A nil image and an empty one are valid: no ports.
 	for _, im := range []*tables.Image{nil, tables.NewImage(tables.Sizes{})} {
-		m := New(im, Options{})
+		m := New(im, Options{Trace: true})
 		if r := m.Receive(0, wire(pkt{}.build(t))); r.Reason != punt.Giant {
 			t.Errorf("empty image: %v", r.Reason)
 		}
@@ -149,7 +149,7 @@ func TestLoadResizes(t *testing.T) {
 // The model copies the image: changing it afterwards changes nothing until Load.
 func TestLoadCopies(t *testing.T) {
 	im := testImage()
-	m := New(im, Options{})
+	m := New(im, Options{Trace: true})
 	im.LPM[lpmRemote].Valid = false
 	im.Adj[adjRemote].DstMAC[5] = 0x99
 	r := m.Receive(0, wire(pkt{}.build(t)))

@@ -208,7 +208,7 @@ func ruleCases(t testing.TB) []ruleCase {
 
 func TestDecisionOrder(t *testing.T) {
 	im := testImage()
-	m := New(im, Options{})
+	m := New(im, Options{Trace: true})
 	seen := map[punt.Reason]bool{}
 	rules := map[int]bool{}
 	for _, c := range ruleCases(t) {

@@ -35,10 +35,10 @@ func checkFCS(f *frame, tr *trace) bool {
 	}
 	c := FCS(f.b)
 	if c != f.fcs {
-		tr.add("fcs", fmt.Sprintf("bad: computed %08x, received %08x", c, f.fcs))
+		tr.addf("fcs", "bad: computed %08x, received %08x", c, f.fcs)
 		return false
 	}
-	tr.add("fcs", fmt.Sprintf("ok %08x", c))
+	tr.addf("fcs", "ok %08x", c)
 	return true
 }
 
@@ -49,7 +49,7 @@ func fcsInsert(frame []byte, tr *trace) []byte {
 	if len(frame) < MinFrameBytes {
 		pad = fmt.Sprintf("padded %d -> %d, ", len(frame), MinFrameBytes)
 	}
-	tr.add("fcs_insert", fmt.Sprintf("%sappended FCS %08x: %d bytes on the wire", pad,
-		binary.LittleEndian.Uint32(out[len(out)-4:]), len(out)))
+	tr.addf("fcs_insert", "%sappended FCS %08x: %d bytes on the wire", pad,
+		binary.LittleEndian.Uint32(out[len(out)-4:]), len(out))
 	return out
 }

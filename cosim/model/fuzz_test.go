@@ -37,7 +37,7 @@ func FuzzReceive(f *testing.F) {
 		}
 		keep := append([]byte(nil), w...)
 		p := int(port % 6) // ports 4 and 5 do not exist
-		m := New(im, Options{})
+		m := New(im, Options{Trace: true})
 		before := m.Counters()
 		r := m.Receive(p, w)
 		after := m.Counters()
@@ -129,7 +129,7 @@ func FuzzInject(f *testing.F) {
 	f.Add([]byte{1, 0})
 	im := testImage()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m := New(im, Options{})
+		m := New(im, Options{Trace: true})
 		r := m.Inject(data)
 		c := m.Counters()
 		sent := len(data) > punt.InjectHeaderLen && int(data[1]) < len(im.Ports)

@@ -2,7 +2,6 @@ package model
 
 import (
 	"encoding/binary"
-	"fmt"
 
 	"github.com/linerate/linerate/tables"
 )
@@ -43,11 +42,11 @@ func (m *Model) ingress(port int, wire []byte, tr *trace) *frame {
 	m.countRx(f)
 	switch {
 	case !f.portOK:
-		tr.add("ingress", fmt.Sprintf("port %d does not exist (treated as MTU 0, no counters); W=%d", port, f.w))
+		tr.addf("ingress", "port %d does not exist (treated as MTU 0, no counters); W=%d", port, f.w)
 	case f.w < 4:
-		tr.add("ingress", fmt.Sprintf("port %d: W=%d bytes, shorter than an FCS", port, f.w))
+		tr.addf("ingress", "port %d: W=%d bytes, shorter than an FCS", port, f.w)
 	default:
-		tr.add("ingress", fmt.Sprintf("port %d: W=%d bytes (L=%d + FCS %08x)", port, f.w, f.l, f.fcs))
+		tr.addf("ingress", "port %d: W=%d bytes (L=%d + FCS %08x)", port, f.w, f.l, f.fcs)
 	}
 	return f
 }

@@ -30,7 +30,7 @@ func TestInject(t *testing.T) {
 		{"no data", nil, -1, nil},
 		{"7 bytes", hdr(1, 0)[:7], -1, nil},
 	}
-	m := New(testImage(), Options{})
+	m := New(testImage(), Options{Trace: true})
 	var sent, dropped uint32
 	tx := make([]uint32, 4)
 	for _, c := range cases {

@@ -44,10 +44,10 @@ func (m *Model) lookup(key uint32, tr *trace) lookupRes {
 			if pfx == "" {
 				pfx = fmt.Sprintf("%s/%s", ipString(e.value), ipString(e.mask))
 			}
-			tr.add("lpm", fmt.Sprintf("hit index %d (%s) -> adj %d", i, pfx, e.adj))
+			tr.addf("lpm", "hit index %d (%s) -> adj %d", i, pfx, e.adj)
 			return res
 		}
 	}
-	tr.add("lpm", fmt.Sprintf("miss for %s", ipString(key)))
+	tr.addf("lpm", "miss for %s", ipString(key))
 	return res
 }

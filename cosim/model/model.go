@@ -15,6 +15,8 @@ type Options struct {
 	// MaxFrameBytes is the longest frame (without FCS) accepted on any port; longer frames are
 	// dropped "giant". Zero or negative means DefaultMaxFrameBytes.
 	MaxFrameBytes int
+	// Trace records each frame's path through the stages in Result.Trace.
+	Trace bool
 }
 
 // Model is the golden model of one data plane: its tables, its counters and the CPU queue's
@@ -77,7 +79,7 @@ func (m *Model) Load(im *tables.Image) {
 // Receive processes one frame as it arrives on a port: wire is the frame including its 4-byte
 // FCS.
 func (m *Model) Receive(port int, wire []byte) Result {
-	var tr trace
+	tr := trace{on: m.opt.Trace}
 	f := m.ingress(port, wire, &tr)
 	f.fcsOK = checkFCS(f, &tr)
 	f.hdr = parse(f.b, &tr)
@@ -102,7 +104,7 @@ func (m *Model) Receive(port int, wire []byte) Result {
 		if r.OutPort < len(m.ports) {
 			r.Out = fcsInsert(out, &tr)
 		} else {
-			tr.add("rewrite", fmt.Sprintf("egress port %d does not exist: the frame leaves no port", r.OutPort))
+			tr.addf("rewrite", "egress port %d does not exist: the frame leaves no port", r.OutPort)
 		}
 	case v.reason.IsPunt():
 		r.ToCPU = true
@@ -119,7 +121,7 @@ func (m *Model) Receive(port int, wire []byte) Result {
 // (counted in InjectDropped; Out is nil and OutPort -1). The version byte is not checked, as in
 // lr_inject.v.
 func (m *Model) Inject(data []byte) Result {
-	var tr trace
+	tr := trace{on: m.opt.Trace}
 	r := Result{InPort: -1, Reason: punt.Forward, OutPort: -1}
 	port, ok := m.injectHeader(data, &tr)
 	if ok {
@@ -152,7 +154,21 @@ type frame struct {
 	look  lookupRes // lpm and adjacency (only for frames that pass rules 1-10)
 }
 
-// trace collects the Steps of one frame.
-type trace struct{ steps []Step }
+// trace collects the Steps of one frame when on (Options.Trace); formatting the notes costs
+// more than the pipeline itself, so co-simulation runs without it.
+type trace struct {
+	on    bool
+	steps []Step
+}
 
-func (t *trace) add(stage, note string) { t.steps = append(t.steps, Step{stage, note}) }
+func (t *trace) add(stage, note string) {
+	if t.on {
+		t.steps = append(t.steps, Step{stage, note})
+	}
+}
+
+func (t *trace) addf(stage, format string, a ...any) {
+	if t.on {
+		t.steps = append(t.steps, Step{stage, fmt.Sprintf(format, a...)})
+	}
+}

@@ -64,11 +64,13 @@ func parse(b []byte, tr *trace) header {
 	h.csum = u16(b, offCsum)
 	h.src = u32(b, 26)
 	h.dst = u32(b, 30)
-	note := h.describe(b)
-	if len(b) < offIP+20 {
-		note += fmt.Sprintf(" [L=%d: bytes past L read as 0]", len(b))
+	if tr.on {
+		note := h.describe(b)
+		if len(b) < offIP+20 {
+			note += fmt.Sprintf(" [L=%d: bytes past L read as 0]", len(b))
+		}
+		tr.add("parser", note)
 	}
-	tr.add("parser", note)
 	return h
 }
 

@@ -45,7 +45,7 @@ func (m *Model) cpuQueue(f *frame, v verdict, tr *trace) (punt.Header, []byte) {
 // check the version byte (byte 0) and ignores bytes 2-7.
 func (m *Model) injectHeader(data []byte, tr *trace) (int, bool) {
 	if len(data) <= punt.InjectHeaderLen {
-		tr.add("inject", fmt.Sprintf("%d bytes: no frame after the %d-byte header: dropped", len(data), punt.InjectHeaderLen))
+		tr.addf("inject", "%d bytes: no frame after the %d-byte header: dropped", len(data), punt.InjectHeaderLen)
 		return -1, false
 	}
 	port, n := int(data[1]), len(data)-punt.InjectHeaderLen
@@ -54,9 +54,9 @@ func (m *Model) injectHeader(data []byte, tr *trace) (int, bool) {
 		note = fmt.Sprintf(" (version %d, not checked)", data[0])
 	}
 	if port >= len(m.ports) {
-		tr.add("inject", fmt.Sprintf("port %d does not exist (%d ports): %d-byte frame dropped%s", port, len(m.ports), n, note))
+		tr.addf("inject", "port %d does not exist (%d ports): %d-byte frame dropped%s", port, len(m.ports), n, note)
 		return -1, false
 	}
-	tr.add("inject", fmt.Sprintf("%d-byte frame to port %d%s", n, port, note))
+	tr.addf("inject", "%d-byte frame to port %d%s", n, port, note)
 	return port, true
 }

@@ -11,7 +11,7 @@ import (
 
 // Punts are numbered 0, 1, 2, ... in order; other frames take no number; Load keeps the count.
 func TestPuntSequence(t *testing.T) {
-	m := New(testImage(), Options{})
+	m := New(testImage(), Options{Trace: true})
 	frames := [][]byte{
 		pkt{dst: "192.0.2.1"}.build(t), // to_me
 		pkt{}.build(t),                 // forward
@@ -46,7 +46,7 @@ func TestPuntSequence(t *testing.T) {
 // A punted frame decodes end to end with the punt layer, and the frame is the original one,
 // FCS removed, padding and all.
 func TestPuntDecodes(t *testing.T) {
-	m := New(testImage(), Options{})
+	m := New(testImage(), Options{Trace: true})
 	f := append(pkt{ttl: 1}.build(t), 0xEE, 0xEE) // junk after the padding stays in a punt
 	r := m.Receive(2, wire(patch(f, false, func(b []byte) { copy(b, portMAC[2]) })))
 	if r.Reason != punt.TTLExpired {

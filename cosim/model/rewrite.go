@@ -20,11 +20,13 @@ func rewrite(f *frame, tr *trace) []byte {
 	c := DecTTLChecksum(f.hdr.csum)
 	binary.BigEndian.PutUint16(out[offCsum:], c)
 
-	note := fmt.Sprintf("dmac %s smac %s ttl %d -> %d checksum %04x -> %04x, %d bytes",
-		macString(a.dmac), macString(a.smac), f.hdr.ttl, f.hdr.ttl-1, f.hdr.csum, c, n)
-	if n < f.l {
-		note += fmt.Sprintf(" (%d bytes past the IP total length not sent)", f.l-n)
+	if tr.on {
+		note := fmt.Sprintf("dmac %s smac %s ttl %d -> %d checksum %04x -> %04x, %d bytes",
+			macString(a.dmac), macString(a.smac), f.hdr.ttl, f.hdr.ttl-1, f.hdr.csum, c, n)
+		if n < f.l {
+			note += fmt.Sprintf(" (%d bytes past the IP total length not sent)", f.l-n)
+		}
+		tr.add("rewrite", note)
 	}
-	tr.add("rewrite", note)
 	return out
 }

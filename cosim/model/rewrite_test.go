@@ -30,7 +30,7 @@ func TestRewriteTrimAndPad(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m := New(im, Options{})
+			m := New(im, Options{Trace: true})
 			w := wire(c.frame)
 			keep := append([]byte(nil), w...)
 			r := m.Receive(0, w)
@@ -54,7 +54,7 @@ func TestRewriteTrimAndPad(t *testing.T) {
 // The sizes that break hardware: 60..127, 128, 1500, jumbo.
 func TestForwardSizes(t *testing.T) {
 	im := testImage()
-	m := New(im, Options{})
+	m := New(im, Options{Trace: true})
 	var sizes []int
 	for n := 60; n <= 128; n++ {
 		sizes = append(sizes, n)
@@ -80,7 +80,7 @@ func TestForwardSizes(t *testing.T) {
 // A forward adjacency whose port does not exist: decided forward (and counted so), but the
 // frame leaves no port.
 func TestForwardToMissingPort(t *testing.T) {
-	m := New(testImage(), Options{})
+	m := New(testImage(), Options{Trace: true})
 	r := m.Receive(0, wire(pkt{dst: "100.128.0.1"}.build(t)))
 	if r.Reason != punt.Forward || r.Out != nil || r.OutPort != adjNoPortPort || r.ToCPU {
 		t.Fatalf("got %v out %d bytes port %d\n%s", r.Reason, len(r.Out), r.OutPort, traceString(r))

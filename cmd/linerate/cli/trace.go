@@ -73,7 +73,7 @@ func RunTrace(o *TraceOptions, w io.Writer) error {
 	default:
 		return inputErr(errors.New("give the frame with --hex or --pcap"))
 	}
-	m := model.New(im, model.Options{})
+	m := model.New(im, model.Options{Trace: true})
 	r := m.Receive(o.Port, model.AppendFCS(append([]byte(nil), frame...)))
 	fmt.Fprintf(w, "in  port %d: %s\n", o.Port, cosim.DescribeFrame(frame))
 	for _, s := range r.Trace {

@@ -64,13 +64,14 @@ int main(int argc, char** argv) {
         i = f.off + f.len;
     }
 
+    // Timed like the Go runner: reset, table load and traffic.
+    auto t0 = std::chrono::steady_clock::now();
     lrsim_opts o{};
     o.seed = 1;
     lrsim* s = lrsim_new(&o);
     lrsim_csr(s, kind.data(), addr.data(), data.data(), int(kind.size()));
     uint64_t c0 = lrsim_cycles(s);
 
-    auto t0 = std::chrono::steady_clock::now();
     size_t out = 0;
     std::vector<uint8_t> obuf;
     std::vector<uint32_t> lens;
