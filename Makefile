@@ -52,7 +52,26 @@ $(VSIM)/lrbench: $(VSIM)/liblrsim.a cosim/vsim/csrc/bench_main.cpp
 	g++ $(VSIM_CXXFLAGS) -Icosim/vsim/csrc cosim/vsim/csrc/bench_main.cpp $(VSIM)/liblrsim.a \
 	  $(VSIM)/obj/Vlr_core__ALL.a $(VSIM)/liblrsim.a -lz -lpthread -o $@
 
-vsim: deps $(VSIM)/liblrsim.a $(VSIM)/lrbench
+# Single modules for their per-module Go tests (cosim/vmod).
+VMOD := build/vmod
+VMOD_FLAGS := --cc -O3 -Wno-fatal -Wno-lint -Wno-style $(RTL_INC)
+$(VMOD)/crc32/Vlr_crc32__ALL.a: rtl/lib/lr_crc32.v Makefile
+	@mkdir -p $(VMOD)/crc32
+	verilator $(VMOD_FLAGS) --top-module lr_crc32 --Mdir $(VMOD)/crc32 rtl/lib/lr_crc32.v
+	$(MAKE) -s -C $(VMOD)/crc32 -f Vlr_crc32.mk Vlr_crc32__ALL.a verilated.o verilated_threads.o >/dev/null
+
+$(VMOD)/ipcsum/Vlr_ip_checksum__ALL.a: rtl/core/lr_ip_checksum.v Makefile
+	@mkdir -p $(VMOD)/ipcsum
+	verilator $(VMOD_FLAGS) --top-module lr_ip_checksum --Mdir $(VMOD)/ipcsum rtl/core/lr_ip_checksum.v
+	$(MAKE) -s -C $(VMOD)/ipcsum -f Vlr_ip_checksum.mk Vlr_ip_checksum__ALL.a >/dev/null
+
+$(VMOD)/libvmod.a: $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum/Vlr_ip_checksum__ALL.a cosim/vmod/csrc/vmod.cpp cosim/vmod/csrc/vmod.h
+	g++ -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
+	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
+	rm -f $@
+	ar rcs $@ $(VMOD)/vmod.o $(VMOD)/crc32/verilated.o $(VMOD)/crc32/verilated_threads.o
+
+vsim: deps $(VSIM)/liblrsim.a $(VSIM)/lrbench $(VMOD)/libvmod.a
 
 build: vsim
 	$(GO) build -tags $(TAGS) -o $(BUILD)/linerate ./cmd/linerate

@@ -1,0 +1,33 @@
+/* vmod.h: per-module RTL test harness. Each tested module's ports are a plain struct shared with
+ * Go; one call evaluates a whole array of them (combinational modules) so a test crosses cgo
+ * once per batch, not once per signal. */
+#ifndef VMOD_H
+#define VMOD_H
+#include <stdint.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* rtl/lib/lr_crc32.v, DATA_WIDTH 64 */
+typedef struct {
+    uint64_t data;    /* in: byte j at bits 8j+7..8j */
+    uint32_t crc_in;  /* in */
+    uint8_t keep;     /* in */
+    uint8_t en;       /* in */
+    uint32_t crc_out; /* out */
+} vmod_crc32_io;
+void vmod_crc32_eval(vmod_crc32_io* io, int n);
+
+/* rtl/core/lr_ip_checksum.v */
+typedef struct {
+    uint8_t hdr[80]; /* in: byte k of the frame */
+    uint8_t ihl;     /* in */
+    uint8_t valid;   /* in */
+    uint8_t ok;      /* out */
+} vmod_ipcsum_io;
+void vmod_ipcsum_eval(vmod_ipcsum_io* io, int n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
