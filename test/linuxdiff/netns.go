@@ -1,3 +1,5 @@
+//go:build linux
+
 package linuxdiff
 
 import (
@@ -14,7 +16,7 @@ const netnsDir = "/var/run/netns"
 
 // setns moves the calling OS thread into the network namespace open as fd.
 func setns(fd uintptr) error {
-	if _, _, e := syscall.RawSyscall(syscall.SYS_SETNS, fd, syscall.CLONE_NEWNET, 0); e != 0 {
+	if _, _, e := syscall.RawSyscall(sysSetns, fd, syscall.CLONE_NEWNET, 0); e != 0 {
 		return e
 	}
 	return nil
