@@ -462,7 +462,7 @@ func (g *gen) martian(p int) []byte {
 	type m struct {
 		addr  uint32
 		isSrc bool
-		linux bool // Linux drops it too
+		linux bool // in OnlyValid traffic (class E is left out: Linux forwards 240/4)
 	}
 	ms := []m{
 		{ip4(127, 0, 0, 1), true, true}, {ip4(0, 0, 0, 5), true, true},

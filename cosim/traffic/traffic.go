@@ -93,8 +93,9 @@ type MixOptions struct {
 	// forward, arp, to_me, ttl_expired, ip_options, no_route, glean, mtu_exceeded (IP packets no
 	// longer than the ingress MTU), multicast, ipv6, non_ip, vlan, martian and blackhole. No bad
 	// FCS, runts, giants, malformed IP headers, bad checksums or wrong/broadcast MACs. Martians
-	// are limited to those Linux also drops (0/8, 127/8 and multicast/broadcast sources, 0/8
-	// and 127/8 destinations): Linux forwards class E (240/4) addresses.
+	// leave out class E (240/4), which Linux forwards; they keep 0.0.0.0/8, which Linux (5.3
+	// and later) also forwards but RFC 1812 and linerate treat as martian: test/linuxdiff lists
+	// that as a documented difference.
 	OnlyValid bool
 	// Ports are the ingress ports to use; empty means every port of the image. Ports outside
 	// the image are ignored.
