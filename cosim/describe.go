@@ -33,35 +33,61 @@ func Describe(data []byte, cpu bool) string {
 	return strings.Join(parts, " | ")
 }
 
-// DescribeFrame decodes an Ethernet frame without FCS into one line.
+// DescribeFrame decodes an Ethernet frame without FCS into one line, down to the transport
+// header (payloads are not decoded: a UDP port that looks like VXLAN says nothing here).
 func DescribeFrame(frame []byte) string {
-	pkt := gopacket.NewPacket(frame, layers.LayerTypeEthernet, gopacket.DecodeOptions{Lazy: true, NoCopy: true})
+	var (
+		eth   layers.Ethernet
+		dot1q layers.Dot1Q
+		arp   layers.ARP
+		ip4   layers.IPv4
+		ip6   layers.IPv6
+		udp   layers.UDP
+		tcp   layers.TCP
+		icmp  layers.ICMPv4
+		pl    gopacket.Payload
+	)
+	p := gopacket.NewDecodingLayerParser(layers.LayerTypeEthernet, &eth, &dot1q, &arp, &ip4, &ip6, &udp, &tcp, &icmp, &pl)
+	p.IgnoreUnsupported = true
+	var decoded []gopacket.LayerType
+	err := p.DecodeLayers(frame, &decoded)
 	var parts []string
-	for _, l := range pkt.Layers() {
-		switch v := l.(type) {
-		case *layers.Ethernet:
-			parts = append(parts, fmt.Sprintf("%s > %s %s", v.SrcMAC, v.DstMAC, v.EthernetType))
-		case *layers.Dot1Q:
-			parts = append(parts, fmt.Sprintf("vlan %d %s", v.VLANIdentifier, v.Type))
-		case *layers.ARP:
-			parts = append(parts, fmt.Sprintf("arp op %d %v > %v", v.Operation, ipBytes(v.SourceProtAddress), ipBytes(v.DstProtAddress)))
-		case *layers.IPv4:
-			parts = append(parts, fmt.Sprintf("ipv4 %s > %s ttl %d len %d ihl %d csum 0x%04x", v.SrcIP, v.DstIP, v.TTL, v.Length, v.IHL, v.Checksum))
-		case *layers.IPv6:
-			parts = append(parts, fmt.Sprintf("ipv6 %s > %s", v.SrcIP, v.DstIP))
-		case *layers.UDP:
-			parts = append(parts, fmt.Sprintf("udp %d > %d", v.SrcPort, v.DstPort))
-		case *layers.TCP:
-			parts = append(parts, fmt.Sprintf("tcp %d > %d", v.SrcPort, v.DstPort))
-		case *layers.ICMPv4:
-			parts = append(parts, fmt.Sprintf("icmp %s", v.TypeCode))
+	tags := 0
+	for _, t := range decoded {
+		if t == layers.LayerTypeDot1Q {
+			tags++
+		}
+	}
+	for _, t := range decoded {
+		switch t {
+		case layers.LayerTypeEthernet:
+			parts = append(parts, fmt.Sprintf("%s > %s %s", eth.SrcMAC, eth.DstMAC, eth.EthernetType))
+		case layers.LayerTypeDot1Q:
+			if tags > 1 { // one struct holds the innermost tag only
+				parts = append(parts, fmt.Sprintf("%d tags, inner vlan %d %s", tags, dot1q.VLANIdentifier, dot1q.Type))
+				tags = -1
+			} else if tags == 1 {
+				parts = append(parts, fmt.Sprintf("vlan %d %s", dot1q.VLANIdentifier, dot1q.Type))
+			}
+		case layers.LayerTypeARP:
+			parts = append(parts, fmt.Sprintf("arp op %d %v > %v", arp.Operation, ipBytes(arp.SourceProtAddress), ipBytes(arp.DstProtAddress)))
+		case layers.LayerTypeIPv4:
+			parts = append(parts, fmt.Sprintf("ipv4 %s > %s ttl %d len %d ihl %d csum 0x%04x", ip4.SrcIP, ip4.DstIP, ip4.TTL, ip4.Length, ip4.IHL, ip4.Checksum))
+		case layers.LayerTypeIPv6:
+			parts = append(parts, fmt.Sprintf("ipv6 %s > %s", ip6.SrcIP, ip6.DstIP))
+		case layers.LayerTypeUDP:
+			parts = append(parts, fmt.Sprintf("udp %d > %d", udp.SrcPort, udp.DstPort))
+		case layers.LayerTypeTCP:
+			parts = append(parts, fmt.Sprintf("tcp %d > %d", tcp.SrcPort, tcp.DstPort))
+		case layers.LayerTypeICMPv4:
+			parts = append(parts, fmt.Sprintf("icmp %s", icmp.TypeCode))
 		}
 	}
 	if len(parts) == 0 {
 		return fmt.Sprintf("%d bytes", len(frame))
 	}
-	if el := pkt.ErrorLayer(); el != nil {
-		parts = append(parts, "decode error: "+el.Error().Error())
+	if err != nil {
+		parts = append(parts, "decode error: "+err.Error())
 	}
 	return fmt.Sprintf("%s (%d bytes)", strings.Join(parts, ", "), len(frame))
 }
