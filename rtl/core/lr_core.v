@@ -2,12 +2,14 @@
 `default_nettype none
 
 // Data flow, per packet port p and per output port q:
-//   s_axis_rx[p] -> lr_ingress[p] --header record--> lr_lookup (shared, round robin, 1 frame/clock)
-//                        | frame FIFO                      | result (credits)
-//                        +-------------------------> lr_rewrite[p] --forward--> lr_out_mux[q]
-//                                                          +--------punt-----> lr_cpu_mux
-//   s_axis_inject -> lr_inject ------------------------------------------------> lr_out_mux[q]
-//   lr_out_mux[q] -> lr_fcs_insert[q] -> m_axis_tx[q]        lr_cpu_mux -> m_axis_cpu
+//   s_axis_rx[p] -> lr_ingress[p] --header record--> [2-record queue, here] --> lr_lookup
+//                        | frame FIFO                    (shared, round robin, one frame per clock)
+//                        |                                  | result (credit per queued result)
+//                        +----------------------------> lr_rewrite[p] --forward--> lr_out_mux[q]
+//                                                             +--------punt-----> lr_cpu_mux
+//   s_axis_inject -> lr_inject ---------------------------------------------------> lr_out_mux[q]
+//   lr_out_mux[q] -> lr_fcs_insert[q] -> m_axis_tx[q]           lr_cpu_mux -> m_axis_cpu
+// Latency of a minimum frame at DATA_WIDTH 64, last beat in to first beat out: about 13 clocks.
 // lr_csr (generated, rtl/csr) holds the register map; the tables live in the lookup stages.
 // Nothing drops for lack of space: every path applies backpressure.
 // Parameter checks name the module in the message text rather than with %m, which Verilator 5.006
@@ -75,7 +77,6 @@ module lr_core #(
     localparam NIN       = N_PORTS + 1;     // out mux inputs: the rewrite units, then inject
     localparam NCNT      = 4*N_PORTS + 36;
     localparam RES_DEPTH = 8;               // results queued per port (lookup credits)
-    localparam HQ_DEPTH  = 4;               // header records queued per port
 
     generate
         if (N_PORTS < 1 || N_PORTS > 255) begin : g_bad_ports
@@ -186,9 +187,9 @@ module lr_core #(
 
     // ---------------------------------------------------------------- per-port wiring
     // ingress -> lookup
-    wire [N*640-1:0]    hrec_hdr;
-    wire [N*32-1:0]     hrec_len;
-    wire [N-1:0]        hrec_fcs_ok, hrec_valid, hrec_ready;
+    reg  [N*HREC_WIDTH-1:0] hrec_q;       // per-port pending record (lr_defs.vh HREC_*)
+    reg  [N-1:0]        hrec_valid_q;
+    wire [N-1:0]        hrec_ready;
     // ingress -> rewrite
     wire [N*DW-1:0]     fr_tdata;
     wire [N*KW-1:0]     fr_tkeep;
@@ -225,12 +226,17 @@ module lr_core #(
     generate
         for (gp = 0; gp < N_PORTS; gp = gp + 1) begin : g_port
             // ------------------------------------------------ ingress
+            wire [639:0] in_hdr;
+            wire [31:0]  in_len;
+            wire         in_fcs_ok;
+            wire         in_rec_valid;
+            reg          tail_valid_q;   // second record of the queue below is held
+
             lr_ingress #(
                 .DATA_WIDTH      (DATA_WIDTH),
                 .KEEP_WIDTH      (KEEP_WIDTH),
                 .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
-                .RX_FIFO_DEPTH   (RX_FIFO_DEPTH),
-                .HQ_DEPTH        (HQ_DEPTH)
+                .RX_FIFO_DEPTH   (RX_FIFO_DEPTH)
             ) u_ingress (
                 .clk                 (clk),
                 .rst                 (rst),
@@ -244,15 +250,48 @@ module lr_core #(
                 .m_axis_frame_tvalid (fr_tvalid[gp]),
                 .m_axis_frame_tready (fr_tready[gp]),
                 .m_axis_frame_tlast  (fr_tlast[gp]),
-                .m_hrec_hdr          (hrec_hdr[640*gp +: 640]),
-                .m_hrec_len          (hrec_len[32*gp +: 32]),
-                .m_hrec_fcs_ok       (hrec_fcs_ok[gp]),
-                .m_hrec_valid        (hrec_valid[gp]),
-                .m_hrec_ready        (hrec_ready[gp]),
+                .m_hrec_hdr          (in_hdr),
+                .m_hrec_len          (in_len),
+                .m_hrec_fcs_ok       (in_fcs_ok),
+                .m_hrec_valid        (in_rec_valid),
+                .m_hrec_ready        (!tail_valid_q),
                 .stat_rx_frame       (rx_frame[gp]),
                 .stat_rx_bytes       (rx_bytes[32*gp +: 32]),
                 .stat_idle           (in_idle[gp])
             );
+
+            // ------------------------------------------------ record queue in front of the lookup
+            // Two header records per port: the head sits in this port's slice of hrec_q, which is
+            // the lookup's input bus itself (a register, so no wide bus is rebuilt on every clock
+            // in simulation), the second waits in tail_q. Records move only when one is offered or
+            // taken. The ingress takes a frame's last beat only while tail_q is free, so an offered
+            // record always has a place; two entries absorb the lookup's round-robin delay when
+            // every port finishes a frame in the same clock.
+            reg  [HREC_WIDTH-1:0] tail_q;
+            wire                  take = hrec_ready[gp];   // the lookup pops the head
+
+            always @(posedge clk) begin
+                // (the record is assembled inside the branches: wide copies only when it moves)
+                if (in_rec_valid && (!hrec_valid_q[gp] || (take && !tail_valid_q))) begin
+                    hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= {{(HREC_WIDTH-673){1'b0}}, in_fcs_ok, in_len, in_hdr};
+                end else if (take && tail_valid_q) begin
+                    hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= tail_q;
+                end
+                if (in_rec_valid && hrec_valid_q[gp] && (tail_valid_q || !take)) begin
+                    tail_q <= {{(HREC_WIDTH-673){1'b0}}, in_fcs_ok, in_len, in_hdr};
+                end
+            end
+
+            always @(posedge clk) begin
+                if (rst) begin
+                    hrec_valid_q[gp] <= 1'b0;
+                    tail_valid_q     <= 1'b0;
+                end else begin
+                    hrec_valid_q[gp] <= in_rec_valid || tail_valid_q || (hrec_valid_q[gp] && !take);
+                    tail_valid_q     <= hrec_valid_q[gp] && (take ? (tail_valid_q && in_rec_valid)
+                                                                  : (tail_valid_q || in_rec_valid));
+                end
+            end
 
             // ------------------------------------------------ rewrite
             lr_rewrite #(
@@ -312,7 +351,8 @@ module lr_core #(
                 .N_IN       (NIN),
                 .DATA_WIDTH (DATA_WIDTH),
                 .KEEP_WIDTH (KEEP_WIDTH),
-                .USER_WIDTH (8)
+                .USER_WIDTH (8),
+                .OUT_REG    (0)      // lr_fcs_insert's tready is registered
             ) u_out_mux (
                 .clk           (clk),
                 .rst           (rst),
@@ -372,14 +412,13 @@ module lr_core #(
         .RADDR_ENTRIES   (RADDR_ENTRIES),
         .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
         .RES_DEPTH       (RES_DEPTH),
-        .RES_W           (RES_WIDTH)
+        .RES_W           (RES_WIDTH),
+        .HREC_W          (HREC_WIDTH)
     ) u_lookup (
         .clk                (clk),
         .rst                (rst),
-        .s_hrec_hdr         (hrec_hdr),
-        .s_hrec_len         (hrec_len),
-        .s_hrec_fcs_ok      (hrec_fcs_ok),
-        .s_hrec_valid       (hrec_valid),
+        .s_hrec_data        (hrec_q),
+        .s_hrec_valid       (hrec_valid_q),
         .s_hrec_ready       (hrec_ready),
         .m_res_data         (res_data),
         .m_res_valid        (res_valid),
@@ -502,7 +541,7 @@ module lr_core #(
         .stat_counters      (stat_counters)
     );
 
-    assign stat_idle = (&in_idle) && (&rw_idle) && (&om_idle) && (&fi_idle)
+    assign stat_idle = (&in_idle) && !(|hrec_valid_q) && (&rw_idle) && (&om_idle) && (&fi_idle)
                     && lookup_idle && cpu_idle && inj_idle;
 
 endmodule

@@ -39,7 +39,8 @@ module lr_cpu_mux #(
         .N_IN       (N_PORTS),
         .DATA_WIDTH (DATA_WIDTH),
         .KEEP_WIDTH (KEEP_WIDTH),
-        .USER_WIDTH (1)
+        .USER_WIDTH (1),
+        .OUT_REG    (1)
     ) u_mux (
         .clk           (clk),
         .rst           (rst),

@@ -48,6 +48,12 @@ localparam [7:0]   PUNT_VERSION         = 8'd1;
 localparam [7:0]   PORT_NONE            = 8'd255; // egress on LPM miss; tuser of injected frames
 localparam [31:0]  FCS_RESIDUE          = 32'hDEBB20E3; // CRC register after frame + good FCS
 
+// Header record (ingress -> lookup): one word per frame
+localparam integer HREC_HDR_LSB         = 0;    // [639:0] first 80 bytes, byte k at [8k +: 8]
+localparam integer HREC_LEN_LSB         = 640;  // [31:0] W, bytes received including FCS
+localparam integer HREC_FCS_OK_BIT      = 672;  // FCS good
+localparam integer HREC_WIDTH           = 704;  // padded to whole 32-bit words (cheaper to move)
+
 // Result record (lookup -> rewrite)
 localparam [1:0]   ACT_DROP             = 2'd0;
 localparam [1:0]   ACT_FORWARD          = 2'd1;

@@ -2,18 +2,20 @@
 `default_nettype none
 
 // Every beat of the port's stream is stored in the frame FIFO (first word falls through toward
-// lr_rewrite). At the last beat a header record {first 80 bytes, W, fcs_ok} is queued for the shared
-// lookup engine. Storage is store-and-forward: the decision needs W and the FCS, so lr_rewrite only
-// reads a frame after its whole record was looked up. A frame longer than MAX_FRAME_BYTES+4 is a
-// giant and is dropped anyway: beats past LIMIT_BEATS are not stored (only its last beat is, to mark
-// the end), so a frame longer than the FIFO never deadlocks. Backpressure only: tready falls when the
-// frame FIFO or the header queue is full.
+// lr_rewrite). The clock after the last beat, the header record {first 80 bytes, W, fcs_ok} is
+// complete and offered for one clock (m_hrec_valid) to the record slot in front of the shared lookup
+// engine; a last beat is only taken while that slot is free (m_hrec_ready). Storage is
+// store-and-forward: the decision needs W and the FCS, so lr_rewrite only reads a frame after its
+// record was looked up. A frame longer than MAX_FRAME_BYTES+4 is a giant and is dropped anyway: beats
+// past LIMIT_BEATS are not stored (only its last beat is, to mark the end), so a frame longer than
+// the FIFO never deadlocks. Backpressure only: tready falls when the frame FIFO is full or a last
+// beat waits for the record slot. The port input first goes through a register slice, so everything
+// here works on registered beats (and the simulation evaluates it once per clock).
 module lr_ingress #(
     parameter DATA_WIDTH      = 64,             // stream width in bits, power of two 8..128
     parameter KEEP_WIDTH      = DATA_WIDTH/8,   // byte enables
     parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are giants
-    parameter RX_FIFO_DEPTH   = 2048,           // frame FIFO beats, power of two
-    parameter HQ_DEPTH        = 4               // header records queued toward the lookup, power of two
+    parameter RX_FIFO_DEPTH   = 2048            // frame FIFO beats, power of two
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -32,12 +34,12 @@ module lr_ingress #(
     input  wire                  m_axis_frame_tready,
     output wire                  m_axis_frame_tlast,
 
-    // header record toward lr_lookup
+    // header record toward the lookup's record slot
     output wire [639:0]          m_hrec_hdr,      // first 80 bytes, byte k at [8k +: 8]
     output wire [31:0]           m_hrec_len,      // W: bytes received including FCS
     output wire                  m_hrec_fcs_ok,   // FCS good
-    output wire                  m_hrec_valid,
-    input  wire                  m_hrec_ready,
+    output wire                  m_hrec_valid,    // one clock: the record is complete, take it now
+    input  wire                  m_hrec_ready,    // the slot is free (needed to take a last beat)
 
     // status
     output wire                  stat_rx_frame,   // pulse: a frame ended (rx_frames)
@@ -56,7 +58,6 @@ module lr_ingress #(
     localparam [BW-1:0] HDR_BEATS_Q = HDR_BEATS[BW-1:0];
     localparam KC          = $clog2(K + 1);
     localparam FW          = DATA_WIDTH + KEEP_WIDTH + 1;
-    localparam RW          = HDR_BITS + 32 + 1;
 
     generate
         if (DATA_WIDTH < 8 || DATA_WIDTH > 128 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0
@@ -68,27 +69,58 @@ module lr_ingress #(
         end
     endgenerate
 
+    // ---------------------------------------------------------------- input register slice
+    wire [DATA_WIDTH-1:0] in_tdata;
+    wire [KEEP_WIDTH-1:0] in_tkeep;
+    wire                  in_tvalid;
+    wire                  in_tready;
+    wire                  in_tlast;
+    wire                  in_empty;
+
+    lr_skid #(
+        .WIDTH (FW)
+    ) u_in_skid (
+        .clk        (clk),
+        .rst        (rst),
+        .s_data     ({s_axis_rx_tlast, s_axis_rx_tkeep, s_axis_rx_tdata}),
+        .s_valid    (s_axis_rx_tvalid),
+        .s_ready    (s_axis_rx_tready),
+        .m_data     ({in_tlast, in_tkeep, in_tdata}),
+        .m_valid    (in_tvalid),
+        .m_ready    (in_tready),
+        .stat_empty (in_empty)
+    );
+
     // ---------------------------------------------------------------- frame position
     wire ff_ready;
-    wire hq_ready;
     wire ff_empty;
-    wire hq_empty;
 
-    assign s_axis_rx_tready = ff_ready && hq_ready;
+    // A frame's record is offered the clock after its last beat (rec_pend_q). A last beat is taken
+    // only while the slot is free and no record is being offered, so a record is never lost; this
+    // delays only a frame of one beat that directly follows another frame's last beat.
+    reg rec_pend_q;
 
-    wire beat = s_axis_rx_tvalid && s_axis_rx_tready;
-    wire last = beat && s_axis_rx_tlast;
+    assign in_tready = ff_ready && (!in_tlast || (m_hrec_ready && !rec_pend_q));
+
+    wire beat = in_tvalid && in_tready;
+    wire last = beat && in_tlast;
 
     reg [BW-1:0] bidx_q, bidx_d;          // beat index in the frame, saturates at LIMIT_BEATS
     reg [31:0]   w_q, w_d;                // bytes before this beat
     reg          in_frame_q, in_frame_d;  // a frame has started and not ended
     reg [KC-1:0] beat_bytes;
 
+    // only the last beat may be partial: count its bytes, the others hold K
+    localparam [KC-1:0] K_BYTES = K[KC-1:0];
+
     integer i;
     always @* begin
-        beat_bytes = {KC{1'b0}};
-        for (i = 0; i < K; i = i + 1) begin
-            beat_bytes = beat_bytes + {{(KC-1){1'b0}}, s_axis_rx_tkeep[i]};
+        beat_bytes = K_BYTES;
+        if (in_tlast) begin
+            beat_bytes = {KC{1'b0}};
+            for (i = 0; i < K; i = i + 1) begin
+                beat_bytes = beat_bytes + {{(KC-1){1'b0}}, in_tkeep[i]};
+            end
         end
     end
 
@@ -99,7 +131,7 @@ module lr_ingress #(
         w_d        = w_q;
         in_frame_d = in_frame_q;
         if (beat) begin
-            if (s_axis_rx_tlast) begin
+            if (in_tlast) begin
                 bidx_d     = {BW{1'b0}};
                 w_d        = 32'd0;
                 in_frame_d = 1'b0;
@@ -135,9 +167,9 @@ module lr_ingress #(
         .clk     (clk),
         .rst     (rst),
         .s_beat  (beat),
-        .s_tdata (s_axis_rx_tdata),
-        .s_tkeep (s_axis_rx_tkeep),
-        .s_tlast (s_axis_rx_tlast),
+        .s_tdata (in_tdata),
+        .s_tkeep (in_tkeep),
+        .s_tlast (in_tlast),
         .fcs_ok  (fcs_ok)
     );
 
@@ -145,48 +177,43 @@ module lr_ingress #(
     // Bytes past the frame end keep stale values: no rule reads a byte at or beyond L (see README
     // decision rules: the checks that reach further are guarded by rules 1 and 9).
     reg [HDR_BITS-1:0] hdr_q;
-    reg [HDR_BITS-1:0] hrec_hdr;
     wire               in_hdr = (bidx_q < HDR_BEATS_Q);
 
     always @(posedge clk) begin
         if (beat && in_hdr) begin
-            hdr_q[DATA_WIDTH*bidx_q +: DATA_WIDTH] <= s_axis_rx_tdata;
+            hdr_q[DATA_WIDTH*bidx_q +: DATA_WIDTH] <= in_tdata;
         end
     end
 
-    // the record includes the last beat itself (short frames end inside the capture window)
-    always @* begin
-        hrec_hdr = hdr_q;
-        if (last && in_hdr) begin
-            hrec_hdr[DATA_WIDTH*bidx_q +: DATA_WIDTH] = s_axis_rx_tdata;
+    // The clock after the last beat, hdr_q holds the whole capture (the last beat included) and is
+    // offered as is: the next frame's first beat overwrites it only at the end of that clock, when
+    // the slot takes the record. W and fcs_ok are kept from the last beat.
+    reg [31:0] len_q;
+    reg        fcs_ok_q;
+
+    always @(posedge clk) begin
+        if (last) begin
+            len_q    <= w_frame;
+            fcs_ok_q <= fcs_ok;
         end
     end
 
-    // ---------------------------------------------------------------- header queue
-    wire [RW-1:0] hq_out;
+    always @(posedge clk) begin
+        if (rst) begin
+            rec_pend_q <= 1'b0;
+        end else begin
+            rec_pend_q <= last;
+        end
+    end
 
-    lr_fifo #(
-        .WIDTH (RW),
-        .DEPTH (HQ_DEPTH)
-    ) u_hdr_queue (
-        .clk        (clk),
-        .rst        (rst),
-        .s_data     ({fcs_ok, w_frame, hrec_hdr}),
-        .s_valid    (last),
-        .s_ready    (hq_ready),
-        .m_data     (hq_out),
-        .m_valid    (m_hrec_valid),
-        .m_ready    (m_hrec_ready),
-        .stat_empty (hq_empty)
-    );
-
-    assign m_hrec_hdr    = hq_out[HDR_BITS-1:0];
-    assign m_hrec_len    = hq_out[HDR_BITS +: 32];
-    assign m_hrec_fcs_ok = hq_out[HDR_BITS + 32];
+    assign m_hrec_hdr    = hdr_q;
+    assign m_hrec_len    = len_q;
+    assign m_hrec_fcs_ok = fcs_ok_q;
+    assign m_hrec_valid  = rec_pend_q;
 
     // ---------------------------------------------------------------- frame FIFO
     wire [FW-1:0] ff_out;
-    wire          ff_store = beat && (bidx_q != LIMIT_Q || s_axis_rx_tlast);
+    wire          ff_store = beat && (bidx_q != LIMIT_Q || in_tlast);
 
     lr_fifo #(
         .WIDTH (FW),
@@ -194,7 +221,7 @@ module lr_ingress #(
     ) u_frame_fifo (
         .clk        (clk),
         .rst        (rst),
-        .s_data     ({s_axis_rx_tlast, s_axis_rx_tkeep, s_axis_rx_tdata}),
+        .s_data     ({in_tlast, in_tkeep, in_tdata}),
         .s_valid    (ff_store),
         .s_ready    (ff_ready),
         .m_data     (ff_out),
@@ -210,7 +237,7 @@ module lr_ingress #(
     // ---------------------------------------------------------------- status
     assign stat_rx_frame = last;
     assign stat_rx_bytes = w_frame;
-    assign stat_idle     = !in_frame_q && ff_empty && hq_empty;
+    assign stat_idle     = in_empty && !in_frame_q && !rec_pend_q && ff_empty;
 
 endmodule
 

@@ -34,6 +34,29 @@ module lr_inject #(
     `include "lr_defs.vh"
 
     localparam OW = DATA_WIDTH + KEEP_WIDTH + 1 + 8;
+    localparam IW = DATA_WIDTH + KEEP_WIDTH + 1;
+
+    // input register slice
+    wire [DATA_WIDTH-1:0] in_tdata;
+    wire [KEEP_WIDTH-1:0] in_tkeep;
+    wire                  in_tvalid;
+    wire                  in_tready;
+    wire                  in_tlast;
+    wire                  in_empty;
+
+    lr_skid #(
+        .WIDTH (IW)
+    ) u_in_skid (
+        .clk        (clk),
+        .rst        (rst),
+        .s_data     ({s_axis_inject_tlast, s_axis_inject_tkeep, s_axis_inject_tdata}),
+        .s_valid    (s_axis_inject_tvalid),
+        .s_ready    (s_axis_inject_tready),
+        .m_data     ({in_tlast, in_tkeep, in_tdata}),
+        .m_valid    (in_tvalid),
+        .m_ready    (in_tready),
+        .stat_empty (in_empty)
+    );
 
     wire [DATA_WIDTH-1:0]           st_tdata;
     wire [KEEP_WIDTH-1:0]           st_tkeep;
@@ -51,11 +74,11 @@ module lr_inject #(
     ) u_strip (
         .clk           (clk),
         .rst           (rst),
-        .s_axis_tdata  (s_axis_inject_tdata),
-        .s_axis_tkeep  (s_axis_inject_tkeep),
-        .s_axis_tvalid (s_axis_inject_tvalid),
-        .s_axis_tready (s_axis_inject_tready),
-        .s_axis_tlast  (s_axis_inject_tlast),
+        .s_axis_tdata  (in_tdata),
+        .s_axis_tkeep  (in_tkeep),
+        .s_axis_tvalid (in_tvalid),
+        .s_axis_tready (in_tready),
+        .s_axis_tlast  (in_tlast),
         .m_axis_tdata  (st_tdata),
         .m_axis_tkeep  (st_tkeep),
         .m_axis_tvalid (st_tvalid),
@@ -98,7 +121,7 @@ module lr_inject #(
 
     assign stat_frames  = {1'b0, st_short} + {1'b0, st_end};
     assign stat_dropped = {1'b0, st_short} + {1'b0, st_end && bad_port};
-    assign stat_idle    = !st_busy && !st_short && skid_empty;
+    assign stat_idle    = in_empty && !st_busy && !st_short && skid_empty;
 
     wire unused_hdr = ^{st_hdr[7:0], st_hdr[8*INJECT_HDR_BYTES-1:16]};
 

@@ -19,15 +19,14 @@ module lr_lookup #(
     parameter RADDR_ENTRIES   = 16,     // router addresses
     parameter MAX_FRAME_BYTES = 9600,   // longer frames (L) are giants
     parameter RES_DEPTH       = 8,      // result credits per port (= lr_rewrite result queue depth)
-    parameter RES_W           = 208     // result record width (lr_defs.vh RES_WIDTH)
+    parameter RES_W           = 208,    // result record width (lr_defs.vh RES_WIDTH)
+    parameter HREC_W          = 704     // header record width (lr_defs.vh HREC_WIDTH)
 ) (
     input  wire                   clk,
     input  wire                   rst,
 
     // header records from lr_ingress (port p at [p*width +: width])
-    input  wire [N_PORTS*640-1:0] s_hrec_hdr,
-    input  wire [N_PORTS*32-1:0]  s_hrec_len,
-    input  wire [N_PORTS-1:0]     s_hrec_fcs_ok,
+    input  wire [N_PORTS*HREC_W-1:0] s_hrec_data,
     input  wire [N_PORTS-1:0]     s_hrec_valid,
     output wire [N_PORTS-1:0]     s_hrec_ready,
 
@@ -88,6 +87,8 @@ module lr_lookup #(
     output wire [15:0]            tbl_adj_rd_mtu
 );
 
+    `include "lr_defs.vh"
+
     localparam PW = (N_PORTS > 1) ? $clog2(N_PORTS) : 1;
     localparam CW = $clog2(RES_DEPTH + 1);
     localparam MW = 115;    // metadata carried from S1 to D (see m1 below)
@@ -96,24 +97,22 @@ module lr_lookup #(
         if (N_PORTS < 1 || N_PORTS > 255) begin : g_bad_ports
             $error("lr_lookup: N_PORTS must be 1..255");
         end
+        if (HREC_W != HREC_WIDTH || RES_W != RES_WIDTH) begin : g_bad_rec
+            $error("lr_lookup: HREC_W and RES_W must equal HREC_WIDTH and RES_WIDTH of lr_defs.vh");
+        end
         if (RES_DEPTH < 1) begin : g_bad_depth
             $error("lr_lookup: RES_DEPTH must be >= 1");
         end
     endgenerate
 
     // ---------------------------------------------------------------- S0: arbitration, credits
-    reg  [CW-1:0] credit_q [0:N_PORTS-1];
-    reg  [N_PORTS-1:0] can_issue;
+    localparam [CW-1:0] CREDITS = RES_DEPTH[CW-1:0];
+
+    wire [N_PORTS-1:0] has_credit;
+    wire [N_PORTS-1:0] can_issue = s_hrec_valid & has_credit;
     wire [N_PORTS-1:0] grant;
     wire [PW-1:0]      grant_index;
     wire               grant_valid;
-
-    integer p;
-    always @* begin
-        for (p = 0; p < N_PORTS; p = p + 1) begin
-            can_issue[p] = s_hrec_valid[p] && (credit_q[p] < RES_DEPTH);
-        end
-    end
 
     lr_rr_arbiter #(
         .N (N_PORTS)
@@ -129,18 +128,23 @@ module lr_lookup #(
 
     assign s_hrec_ready = grant;
 
-    // in flight or queued results per port
-    always @(posedge clk) begin
-        for (p = 0; p < N_PORTS; p = p + 1) begin
-            if (rst) begin
-                credit_q[p] <= {CW{1'b0}};
-            end else if (grant[p] && !res_credit[p]) begin
-                credit_q[p] <= credit_q[p] + 1'b1;
-            end else if (!grant[p] && res_credit[p]) begin
-                credit_q[p] <= credit_q[p] - 1'b1;
+    // results in flight or queued per port
+    genvar gc;
+    generate
+        for (gc = 0; gc < N_PORTS; gc = gc + 1) begin : g_credit
+            reg [CW-1:0] used_q;
+            always @(posedge clk) begin
+                if (rst) begin
+                    used_q <= {CW{1'b0}};
+                end else if (grant[gc] && !res_credit[gc]) begin
+                    used_q <= used_q + 1'b1;
+                end else if (!grant[gc] && res_credit[gc]) begin
+                    used_q <= used_q - 1'b1;
+                end
             end
+            assign has_credit[gc] = (used_q < CREDITS);
         end
-    end
+    endgenerate
 
     // ---------------------------------------------------------------- S1: parse and check
     reg          v1_q;
@@ -159,9 +163,9 @@ module lr_lookup #(
     always @(posedge clk) begin
         if (grant_valid) begin
             port1_q <= grant_port;
-            hdr1_q  <= s_hrec_hdr[640*grant_index +: 640];
-            len1_q  <= s_hrec_len[32*grant_index +: 32];
-            fcs1_q  <= s_hrec_fcs_ok[grant_index];
+            hdr1_q  <= s_hrec_data[HREC_W*grant_index + HREC_HDR_LSB +: 640];
+            len1_q  <= s_hrec_data[HREC_W*grant_index + HREC_LEN_LSB +: 32];
+            fcs1_q  <= s_hrec_data[HREC_W*grant_index + HREC_FCS_OK_BIT];
         end
     end
 

@@ -4,12 +4,14 @@
 // Between frames the grant is combinational, so a frame's first beat follows the previous frame's
 // last beat in the next clock (no bubble). Once a frame has started, its input keeps the grant until
 // its last beat; the round robin then moves past it. Frames from one input keep their order. The
-// output is registered (lr_skid); tuser travels with every beat.
+// output is registered (lr_skid) unless OUT_REG = 0, for a consumer whose tready is registered
+// anyway; tuser travels with every beat.
 module lr_out_mux #(
     parameter N_IN       = 5,             // inputs
     parameter DATA_WIDTH = 64,            // stream width in bits
     parameter KEEP_WIDTH = DATA_WIDTH/8,  // byte enables
-    parameter USER_WIDTH = 8              // tuser bits
+    parameter USER_WIDTH = 8,             // tuser bits
+    parameter OUT_REG    = 1              // 1: registered output (lr_skid); 0: combinational
 ) (
     input  wire                             clk,
     input  wire                             rst,
@@ -99,19 +101,28 @@ module lr_out_mux #(
     wire [OW-1:0] m_word;
     wire          skid_empty;
 
-    lr_skid #(
-        .WIDTH (OW)
-    ) u_out_skid (
-        .clk        (clk),
-        .rst        (rst),
-        .s_data     (o_word),
-        .s_valid    (valid),
-        .s_ready    (out_ready),
-        .m_data     (m_word),
-        .m_valid    (m_axis_tvalid),
-        .m_ready    (m_axis_tready),
-        .stat_empty (skid_empty)
-    );
+    generate
+        if (OUT_REG != 0) begin : g_out_reg
+            lr_skid #(
+                .WIDTH (OW)
+            ) u_out_skid (
+                .clk        (clk),
+                .rst        (rst),
+                .s_data     (o_word),
+                .s_valid    (valid),
+                .s_ready    (out_ready),
+                .m_data     (m_word),
+                .m_valid    (m_axis_tvalid),
+                .m_ready    (m_axis_tready),
+                .stat_empty (skid_empty)
+            );
+        end else begin : g_out_comb
+            assign m_word        = o_word;
+            assign m_axis_tvalid = valid;
+            assign out_ready     = m_axis_tready;
+            assign skid_empty    = 1'b1;
+        end
+    endgenerate
 
     assign m_axis_tdata = m_word[DATA_WIDTH-1:0];
     assign m_axis_tkeep = m_word[DATA_WIDTH +: KEEP_WIDTH];

@@ -50,7 +50,7 @@ module lr_rewrite #(
     localparam PHW       = $clog2(PH_BEATS + 1);
     localparam [PHW-1:0] PH_BEATS_Q = PH_BEATS[PHW-1:0];
     localparam [16:0]    K17        = K[16:0];
-    localparam [16:0] PATCH_END = 17'd26;                                   // bytes 0..25 may change
+    localparam [16:0] PATCH_END = 17'd26;   // bytes 0..25 may change
     localparam OW        = DATA_WIDTH + KEEP_WIDTH + 1 + 8 + 1 + 8;  // skid payload
 
     generate
@@ -149,36 +149,80 @@ module lr_rewrite #(
     end
 
     // ---------------------------------------------------------------- output beat
-    // punt header, byte i at [8i +: 8] (big-endian fields)
-    wire [127:0] punt_hdr = {len_l[7:0], len_l[15:8], 8'd0, egress,
-                             adj_idx[7:0], adj_idx[15:8], lpm_idx[7:0], lpm_idx[15:8],
-                             {7'd0, hit}, in_port, {3'd0, reason}, PUNT_VERSION,
-                             32'd0};
+    // punt header, byte i at [8i +: 8] (big-endian fields; seq left 0)
+    function [127:0] punt_header;
+        input [4:0]  f_reason;
+        input [7:0]  f_in_port;
+        input        f_hit;
+        input [15:0] f_lpm_idx;
+        input [15:0] f_adj_idx;
+        input [7:0]  f_egress;
+        input [15:0] f_len;
+        begin
+            punt_header = {f_len[7:0], f_len[15:8], 8'd0, f_egress,
+                           f_adj_idx[7:0], f_adj_idx[15:8], f_lpm_idx[7:0], f_lpm_idx[15:8],
+                           {7'd0, f_hit}, f_in_port, {3'd0, f_reason}, PUNT_VERSION,
+                           32'd0};
+        end
+    endfunction
 
-    // forward rewrite of bytes 0..25
-    wire [16:0]  csum_inc  = {1'b0, csum} + 17'h00100;
-    wire [15:0]  csum_new  = csum_inc[15:0] + {15'd0, (csum_inc >= 17'h0FFFF)};
-    wire [7:0]   ttl_new   = ttl - 8'd1;
-    wire [8*PATCH_END-1:0] patch = {csum_new[7:0], csum_new[15:8], 8'd0, ttl_new, 80'd0,
-                                    smac[7:0], smac[15:8], smac[23:16], smac[31:24], smac[39:32], smac[47:40],
-                                    dmac[7:0], dmac[15:8], dmac[23:16], dmac[31:24], dmac[39:32], dmac[47:40]};
-    localparam [PATCH_END-1:0] PATCH_MASK = 26'b11_0100_0000_0000_1111_1111_1111;
+    // rewritten bytes of a forwarded frame: 0-5 adj.dmac, 6-11 adj.smac, 22 ttl-1, 24-25 the new
+    // checksum c = u16(24) + 0x0100 (+1 when >= 0xFFFF), big-endian. Returns {changed, byte}.
+    function [8:0] patch_byte;
+        input [4:0]  f_pos;
+        input [47:0] f_dmac;
+        input [47:0] f_smac;
+        input [7:0]  f_ttl_new;
+        input [15:0] f_csum_new;
+        begin
+            case (f_pos)
+                5'd0:    patch_byte = {1'b1, f_dmac[47:40]};
+                5'd1:    patch_byte = {1'b1, f_dmac[39:32]};
+                5'd2:    patch_byte = {1'b1, f_dmac[31:24]};
+                5'd3:    patch_byte = {1'b1, f_dmac[23:16]};
+                5'd4:    patch_byte = {1'b1, f_dmac[15:8]};
+                5'd5:    patch_byte = {1'b1, f_dmac[7:0]};
+                5'd6:    patch_byte = {1'b1, f_smac[47:40]};
+                5'd7:    patch_byte = {1'b1, f_smac[39:32]};
+                5'd8:    patch_byte = {1'b1, f_smac[31:24]};
+                5'd9:    patch_byte = {1'b1, f_smac[23:16]};
+                5'd10:   patch_byte = {1'b1, f_smac[15:8]};
+                5'd11:   patch_byte = {1'b1, f_smac[7:0]};
+                5'd22:   patch_byte = {1'b1, f_ttl_new};
+                5'd24:   patch_byte = {1'b1, f_csum_new[15:8]};
+                5'd25:   patch_byte = {1'b1, f_csum_new[7:0]};
+                default: patch_byte = 9'd0;
+            endcase
+        end
+    endfunction
 
-    reg [DATA_WIDTH-1:0] o_data;
-    reg [KEEP_WIDTH-1:0] o_keep;
-    reg                  o_last;
-    reg [16:0]           rem;
-    reg [16:0]           pos;
+    reg [DATA_WIDTH-1:0]    o_data;
+    reg [KEEP_WIDTH-1:0]    o_keep;
+    reg                     o_last;
+    reg [16:0]              rem;
+    reg [16:0]              pos;
+    reg [127:0]             ph_bytes;
+    reg [16:0]              csum_inc;
+    reg [15:0]              csum_new;
+    reg [7:0]               ttl_new;
+    reg [8:0]               pb;
     integer j;
 
+    // wide temporaries are only built on the beats that use them
     always @* begin
-        o_data = s_axis_frame_tdata;
-        o_keep = {KEEP_WIDTH{1'b1}};
-        o_last = 1'b0;
-        rem    = 17'd0;
-        pos    = 17'd0;
+        o_data   = s_axis_frame_tdata;
+        o_keep   = {KEEP_WIDTH{1'b1}};
+        o_last   = 1'b0;
+        rem      = 17'd0;
+        pos      = 17'd0;
+        ph_bytes = 128'd0;
+        csum_inc = 17'd0;
+        csum_new = 16'd0;
+        ttl_new  = 8'd0;
+        pb       = 9'd0;
         if (emit_hdr) begin
-            o_data = punt_hdr[DATA_WIDTH*ph_q +: DATA_WIDTH];
+            ph_bytes = punt_header(reason, in_port, hit, lpm_idx, adj_idx, egress, len_l);
+            o_data   = ph_bytes[DATA_WIDTH*ph_q +: DATA_WIDTH];
         end else if (emit_frm) begin
             rem    = {1'b0, out_len} - off_q;
             o_last = out_last;
@@ -186,10 +230,14 @@ module lr_rewrite #(
                 o_keep = ~({KEEP_WIDTH{1'b1}} << rem);
             end
             if (act == ACT_FORWARD && off_q < PATCH_END) begin
+                csum_inc = {1'b0, csum} + 17'h00100;
+                csum_new = csum_inc[15:0] + {15'd0, (csum_inc >= 17'h0FFFF)};
+                ttl_new  = ttl - 8'd1;
                 for (j = 0; j < K; j = j + 1) begin
                     pos = off_q + j[16:0];
-                    if (pos < PATCH_END && PATCH_MASK[pos[4:0]]) begin
-                        o_data[8*j +: 8] = patch[8*pos[4:0] +: 8];
+                    pb  = (pos < PATCH_END) ? patch_byte(pos[4:0], dmac, smac, ttl_new, csum_new) : 9'd0;
+                    if (pb[8]) begin
+                        o_data[8*j +: 8] = pb[7:0];
                     end
                 end
             end
