@@ -82,9 +82,8 @@ demo: build
 lint: lint-rtl lint-go
 
 # Verilator -Wall over the whole core; yosys parses every file and elaborates every module on its
-# own (small tables). lr_lookup and lr_core are parsed only: yosys 0.23 needs minutes to
-# elaborate them (the one-clock TCAM row update); the board builds will elaborate a BRAM variant.
-YOSYS_PARSE_ONLY := lr_lookup lr_core
+# own (the LPM with a small table; list a module in YOSYS_PARSE_ONLY to only parse it).
+YOSYS_PARSE_ONLY :=
 lint-rtl: deps
 	@mkdir -p $(BUILD)
 	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core rtl/lint/verilator.vlt $(RTL_SRCS)

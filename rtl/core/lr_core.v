@@ -271,7 +271,6 @@ module lr_core #(
             wire                  take = hrec_ready[gp];   // the lookup pops the head
 
             always @(posedge clk) begin
-                // (the record is assembled inside the branches: wide copies only when it moves)
                 if (in_rec_valid && (!hrec_valid_q[gp] || (take && !tail_valid_q))) begin
                     hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= {{(HREC_WIDTH-673){1'b0}}, in_fcs_ok, in_len, in_hdr};
                 end else if (take && tail_valid_q) begin

@@ -67,9 +67,12 @@ module lr_fcs_insert #(
     wire o_valid = tail_q || s_axis_tvalid;
 
     always @* begin
-        kcnt = 8'd0;
-        for (i = 0; i < K; i = i + 1) begin
-            kcnt = kcnt + {7'd0, s_axis_tkeep[i]};
+        kcnt = K8;    // only the last beat may be partial: count its bytes
+        if (s_axis_tlast) begin
+            kcnt = 8'd0;
+            for (i = 0; i < K; i = i + 1) begin
+                kcnt = kcnt + {7'd0, s_axis_tkeep[i]};
+            end
         end
         if (tail_q) begin
             cnt = 8'd0;

@@ -4,8 +4,8 @@
 // Stages (one clock each, never stalls):
 //   S0  round-robin among ports with a queued header record and a free result credit; pop it
 //   S1  lr_parser, lr_ip_checksum, lr_l3_checks on the record; LPM request with dst
-//   A   LPM row read               B  LPM first hit               C  LPM adjacency index;
-//                                                                     adjacency request
+//   A   LPM key (bitmap read address)   B  LPM rows ANDed, first hit   C  LPM adjacency index;
+//                                                                           adjacency request
 //   D   adjacency row; lr_decide
 //   E   result record registered and pushed to the port's lr_rewrite; reason counted
 // Every frame is looked up (also those decided before rule 11, for which lr_decide zeroes the
