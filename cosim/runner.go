@@ -145,7 +145,7 @@ func Run(im *tables.Image, in []Input, opt Options) (*Result, error) {
 		t0 := time.Now()
 		LoadImage(sim, im)
 		loadCycles := sim.Cycles()
-		out, err := runSim(sim, im, in, opt.Batch)
+		out, err := runSim(sim, im, in, opt.Batch, max(opt.InStallPct, opt.OutStallPct))
 		if err != nil {
 			if runModel {
 				<-modelDone
@@ -199,7 +199,10 @@ func LoadImage(sim *vsim.Sim, im *tables.Image) {
 	sim.Bus(bus)
 }
 
-func runSim(sim *vsim.Sim, im *tables.Image, in []Input, batch int) ([]Output, error) {
+// runSim pushes the inputs batch by batch and collects what comes out. A batch that does not
+// drain within a generous bound (8 clocks a beat, stretched by the stall percentage) is
+// reported as a hang instead of waiting forever.
+func runSim(sim *vsim.Sim, im *tables.Image, in []Input, batch, stallPct int) ([]Output, error) {
 	nports := im.Sizes.Ports
 	var out []Output
 	for start := 0; start < len(in); start += batch {
@@ -211,7 +214,7 @@ func runSim(sim *vsim.Sim, im *tables.Image, in []Input, batch int) ([]Output, e
 			beats += len(f.Wire)/8 + 4
 		}
 		sim.Push(frames)
-		limit := uint64(beats)*8 + 20000
+		limit := uint64(beats)*8*100/uint64(100-min(stallPct, 99)) + 20000
 		cycles, timedOut := sim.Run(limit)
 		for _, o := range sim.Take() {
 			oo := Output{Input: -1, Port: o.Port, InPort: o.TUser, Data: o.Data}
