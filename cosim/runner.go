@@ -3,6 +3,7 @@
 package cosim
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,6 +12,9 @@ import (
 	"github.com/linerate/linerate/hostdrv/regmap"
 	"github.com/linerate/linerate/tables"
 )
+
+// ErrHang is returned (wrapped) when the RTL does not drain the frames it was given.
+var ErrHang = errors.New("RTL pipeline hung")
 
 // Engine selects what runs: the RTL, the model, or both (compared).
 type Engine string
@@ -230,7 +234,7 @@ func runSim(sim *vsim.Sim, im *tables.Image, in []Input, batch, stallPct int) ([
 			out = append(out, oo)
 		}
 		if timedOut {
-			return out, fmt.Errorf("RTL did not go idle within %d clocks after frames %d..%d were queued: the pipeline hung (rerun with --wave to see it)", cycles, start, end-1)
+			return out, fmt.Errorf("%w: not idle within %d clocks after frames %d..%d were queued (rerun with --wave to see it)", ErrHang, cycles, start, end-1)
 		}
 	}
 	return out, nil

@@ -87,6 +87,9 @@ func RunCosim(o *CosimOptions, w io.Writer) error {
 	}
 	res, err := cosim.Run(im, in, cosim.Options{Engine: eng, Seed: o.Seed, InStallPct: o.InStallPct,
 		OutStallPct: o.OutStallPct, WavePath: o.Wave})
+	if errors.Is(err, cosim.ErrHang) {
+		return &exitError{ExitNegative, err}
+	}
 	if err != nil {
 		return err
 	}
