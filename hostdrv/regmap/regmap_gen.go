@@ -5,7 +5,7 @@ package regmap
 // Register-map identity.
 const (
 	IDValue = 0x4C4E5254
-	Version = 0x00010000
+	Version = 0x00010001
 )
 
 // Register addresses.
@@ -20,6 +20,7 @@ const (
 	RegDataWidth     uint16 = 0x001C // RO stream width in bits
 	RegMaxFrameBytes uint16 = 0x0020 // RO longest frame (without FCS) the ingress accepts
 	RegNCounters     uint16 = 0x0024 // RO number of counters at COUNTER_BASE
+	RegBuildDate     uint16 = 0x0028 // RO build date as the decimal number YYYYMMDD, a build parameter
 	RegScratch       uint16 = 0x0030 // RW scratch register for bus tests
 	RegCtrl          uint16 = 0x0034 // WO bit 0: zero every counter
 )

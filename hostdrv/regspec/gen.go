@@ -24,6 +24,7 @@ func Verilog() []byte {
 	p("  parameter DATA_WIDTH = 64,        // stream width (reported only)\n")
 	p("  parameter MAX_FRAME_BYTES = 9600, // longest frame (reported only)\n")
 	p("  parameter BUILD_ID = 32'h0,       // build identity\n")
+	p("  parameter BUILD_DATE = 32'd0,     // build date, decimal YYYYMMDD\n")
 	p("  parameter NCNT = 4*N_PORTS+%d     // counters\n", ReasonSlots+len(CPUCounters))
 	p(") (\n")
 	p("  input  wire clk,\n  input  wire rst,\n\n")

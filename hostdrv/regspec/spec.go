@@ -8,7 +8,7 @@ package regspec
 // number when an address or a field moves, the minor number when something is added.
 const (
 	VersionMajor = 1
-	VersionMinor = 0
+	VersionMinor = 1
 )
 
 // IDValue is the identity word every register block starts with: "LNRT".
@@ -78,7 +78,7 @@ var (
 const CtrlCountersClear = 1 << 0
 
 // Params are the lr_core build parameters the register block reports, in port order.
-var Params = []string{"N_PORTS", "LPM_ENTRIES", "ADJ_ENTRIES", "RADDR_ENTRIES", "DATA_WIDTH", "MAX_FRAME_BYTES", "BUILD_ID"}
+var Params = []string{"N_PORTS", "LPM_ENTRIES", "ADJ_ENTRIES", "RADDR_ENTRIES", "DATA_WIDTH", "MAX_FRAME_BYTES", "BUILD_ID", "BUILD_DATE"}
 
 // Regs are the plain registers.
 var Regs = []Reg{
@@ -92,6 +92,7 @@ var Regs = []Reg{
 	{Name: "DATA_WIDTH", Addr: 0x001C, Access: RO, Value: "DATA_WIDTH", Doc: "stream width in bits"},
 	{Name: "MAX_FRAME_BYTES", Addr: 0x0020, Access: RO, Value: "MAX_FRAME_BYTES", Doc: "longest frame (without FCS) the ingress accepts"},
 	{Name: "N_COUNTERS", Addr: 0x0024, Access: RO, Value: "NCNT", Doc: "number of counters at COUNTER_BASE"},
+	{Name: "BUILD_DATE", Addr: 0x0028, Access: RO, Value: "BUILD_DATE", Doc: "build date as the decimal number YYYYMMDD, a build parameter"},
 	{Name: "SCRATCH", Addr: 0x0030, Access: RW, Doc: "scratch register for bus tests"},
 	{Name: "CTRL", Addr: 0x0034, Access: WO, Doc: "bit 0: zero every counter"},
 }

@@ -23,7 +23,8 @@ module lr_core #(
     parameter RADDR_ENTRIES   = 16,             // router addresses
     parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are dropped as giant
     parameter RX_FIFO_DEPTH   = 2048,           // beats of frame storage per ingress port
-    parameter BUILD_ID        = 32'h0           // build identity reported by the register block
+    parameter BUILD_ID        = 32'h0,          // build identity reported by the register block (git hash prefix)
+    parameter BUILD_DATE      = 32'd0           // build date reported by the register block, decimal YYYYMMDD
 ) (
     input  wire                          clk,
     input  wire                          rst,   // synchronous, active high
@@ -127,6 +128,7 @@ module lr_core #(
         .DATA_WIDTH      (DATA_WIDTH),
         .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
         .BUILD_ID        (BUILD_ID),
+        .BUILD_DATE      (BUILD_DATE),
         .NCNT            (NCNT)
     ) u_csr (
         .clk                (clk),

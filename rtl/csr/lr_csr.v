@@ -10,6 +10,7 @@ module lr_csr #(
   parameter DATA_WIDTH = 64,        // stream width (reported only)
   parameter MAX_FRAME_BYTES = 9600, // longest frame (reported only)
   parameter BUILD_ID = 32'h0,       // build identity
+  parameter BUILD_DATE = 32'd0,     // build date, decimal YYYYMMDD
   parameter NCNT = 4*N_PORTS+36     // counters
 ) (
   input  wire clk,
@@ -80,7 +81,7 @@ module lr_csr #(
   output reg  cfg_counters_clear
 );
 
-  localparam [31:0] VERSION = 32'h00010000;
+  localparam [31:0] VERSION = 32'h00010001;
   localparam [15:0] COUNTER_BASE = 16'h1000;
 
   // ---- staging registers ----
@@ -255,6 +256,7 @@ module lr_csr #(
           16'h001c: rdata_d = DATA_WIDTH;
           16'h0020: rdata_d = MAX_FRAME_BYTES;
           16'h0024: rdata_d = NCNT;
+          16'h0028: rdata_d = BUILD_DATE;
           16'h0030: rdata_d = scratch_q;
           16'h0100: rdata_d = {16'd0, port_index_q};
           16'h0110: rdata_d = {16'd0, port_mac_hi_q};
