@@ -27,6 +27,7 @@ func run() error {
 		"rtl/csr/lr_csr.v":             regspec.Verilog(),
 		"hostdrv/regmap/regmap_gen.go": goSrc,
 		"rtl/csr/registers.md":         regspec.Markdown(),
+		"rtl/link/lr_link_regs.vh":     regspec.LinkVerilog(),
 	}
 	for path, data := range files {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

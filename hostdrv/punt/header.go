@@ -110,27 +110,34 @@ func (h Header) String() string {
 }
 
 // InjectHeader is the 8-byte header in front of a frame the CPU injects: byte 0 = version,
-// byte 1 = egress port, bytes 2-7 = 0.
+// byte 1 = port, byte 2 = flags, bytes 3-7 = 0. The core reads only the port and sends the frame
+// out of it; the host link (rtl/link/README.md) reads the flags: InjectToPipeline makes the frame
+// (with its FCS) enter the pipeline as if it had arrived on Port.
 type InjectHeader struct {
 	Version uint8
 	Port    uint8
+	Flags   uint8
 }
+
+// InjectToPipeline is the inject flag that sends a frame into the pipeline instead of out of a
+// port.
+const InjectToPipeline = 0x01
 
 // AppendTo appends the header's 8 wire bytes to b. Set Version to punt.Version.
 func (h InjectHeader) AppendTo(b []byte) []byte {
-	return append(b, h.Version, h.Port, 0, 0, 0, 0, 0, 0)
+	return append(b, h.Version, h.Port, h.Flags, 0, 0, 0, 0, 0)
 }
 
 // Marshal returns the header's 8 wire bytes.
 func (h InjectHeader) Marshal() []byte { return h.AppendTo(make([]byte, 0, InjectHeaderLen)) }
 
 // ParseInject decodes the inject header at the start of b. It fails when b is shorter than
-// InjectHeaderLen or the version is not Version; bytes 2-7 are ignored.
+// InjectHeaderLen or the version is not Version; bytes 3-7 are ignored.
 func ParseInject(b []byte) (InjectHeader, error) {
 	if len(b) < InjectHeaderLen {
 		return InjectHeader{}, fmt.Errorf("inject header: %d bytes, need %d: %w", len(b), InjectHeaderLen, ErrShort)
 	}
-	h := InjectHeader{Version: b[0], Port: b[1]}
+	h := InjectHeader{Version: b[0], Port: b[1], Flags: b[2]}
 	if h.Version != Version {
 		return h, fmt.Errorf("inject header: version %d: %w", h.Version, ErrVersion)
 	}
@@ -139,5 +146,8 @@ func ParseInject(b []byte) (InjectHeader, error) {
 
 // String gives the header as key=value fields.
 func (h InjectHeader) String() string {
+	if h.Flags != 0 {
+		return fmt.Sprintf("version=%d port=%d flags=%#x", h.Version, h.Port, h.Flags)
+	}
 	return fmt.Sprintf("version=%d port=%d", h.Version, h.Port)
 }

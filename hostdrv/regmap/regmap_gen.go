@@ -111,5 +111,24 @@ const (
 	AdjMTU    = 6
 )
 
+// Host-link registers (read only counters of lr_link).
+const (
+	LinkRegBase         uint16 = 0xF000
+	RegLinkRxFrames     uint16 = 0xF000 // good frames received (any type)
+	RegLinkRxBad        uint16 = 0xF004 // frames dropped: COBS, CRC, short, too long
+	RegLinkRxOverrun    uint16 = 0xF008 // frames dropped because a request was still in progress
+	RegLinkRxDup        uint16 = 0xF00C // requests answered from the kept answer
+	RegLinkUartErrors   uint16 = 0xF010 // UART framing errors (stop bit 0)
+	RegLinkPuntFrames   uint16 = 0xF014 // PUNT frames sent
+	RegLinkPuntDropped  uint16 = 0xF018 // punts dropped (FIFO full or too long)
+	RegLinkPortFrames   uint16 = 0xF01C // PORT_TX frames sent
+	RegLinkPortDropped  uint16 = 0xF020 // port frames dropped
+	RegLinkInjectFrames uint16 = 0xF024 // INJECT requests executed
+	RegLinkTxFrames     uint16 = 0xF028 // frames sent (all types)
+)
+
+// LinkRegNames names the link registers in address order.
+var LinkRegNames = []string{"rx_frames", "rx_bad", "rx_overrun", "rx_dup", "uart_errors", "punt_frames", "punt_dropped", "port_frames", "port_dropped", "inject_frames", "tx_frames"}
+
 // Tables lists every table.
 var Tables = []*Table{&TablePort, &TableRAddr, &TableLPM, &TableAdj}

@@ -173,6 +173,15 @@ func Go() ([]byte, error) {
 		}
 		p(")\n\n")
 	}
+	p("// Host-link registers (read only counters of lr_link).\nconst (\n\tLinkRegBase uint16 = 0x%04X\n", LinkRegBase)
+	for i, r := range LinkRegs {
+		p("\tRegLink%s uint16 = 0x%04X // %s\n", goName(r.Name), LinkRegBase+4*i, r.Doc)
+	}
+	p(")\n\n// LinkRegNames names the link registers in address order.\nvar LinkRegNames = []string{")
+	for _, r := range LinkRegs {
+		p("%q, ", r.Name)
+	}
+	p("}\n\n")
 	p("// Tables lists every table.\nvar Tables = []*Table{")
 	for _, t := range Tables {
 		p("&Table%s, ", goName(t.Name))
@@ -203,6 +212,10 @@ func Markdown() []byte {
 	p("- port p: 4p+0 `%s`, 4p+1 `%s`, 4p+2 `%s`, 4p+3 `%s`;\n", PortCounters[0], PortCounters[1], PortCounters[2], PortCounters[3])
 	p("- reason code r (rtl/core/README.md): 4*N_PORTS + r, for r < %d;\n", ReasonSlots)
 	p("- CPU: 4*N_PORTS+%d + k for k = %s.\n", ReasonSlots, strings.Join(quote(CPUCounters), ", "))
+	p("\n## Host-link registers\n\nAnswered by the host link itself (rtl/link/README.md), not by the core's register bus;\nread only, 32-bit wrapping counters.\n\n| address | name | counts |\n|---|---|---|\n")
+	for i, r := range LinkRegs {
+		p("| 0x%04X | %s | %s |\n", LinkRegBase+4*i, r.Name, r.Doc)
+	}
 	return b.Bytes()
 }
 
@@ -235,4 +248,15 @@ func goName(s string) string {
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
 	}
 	return b.String()
+}
+
+// LinkVerilog returns rtl/link/lr_link_regs.vh: the link register addresses as localparams.
+func LinkVerilog() []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "// %s\n// Host-link register addresses (rtl/link/README.md), included inside lr_link modules.\n", generatedBy)
+	for i, r := range LinkRegs {
+		fmt.Fprintf(&b, "localparam [15:0] LR_LINK_REG_%s = 16'h%04X; // %s\n", strings.ToUpper(r.Name), LinkRegBase+4*i, r.Doc)
+	}
+	fmt.Fprintf(&b, "localparam integer LR_LINK_NREGS = %d;\n", len(LinkRegs))
+	return b.Bytes()
 }

@@ -17,6 +17,7 @@ func TestGeneratedFilesCurrent(t *testing.T) {
 		"../../rtl/csr/lr_csr.v":             Verilog(),
 		"../../hostdrv/regmap/regmap_gen.go": goSrc,
 		"../../rtl/csr/registers.md":         Markdown(),
+		"../../rtl/link/lr_link_regs.vh":     LinkVerilog(),
 	} {
 		got, err := os.ReadFile(path)
 		if err != nil {

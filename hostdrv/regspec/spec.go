@@ -124,3 +124,22 @@ var Tables = []Table{
 		{"mtu", 16, "egress IP MTU"},
 	}},
 }
+
+// LinkRegBase is where the host link's own registers start (rtl/link/README.md): read-only,
+// 32-bit wrapping counters kept by lr_link and answered by the link itself, not the core.
+const LinkRegBase = 0xF000
+
+// LinkRegs are the host link's counters in address order (LinkRegBase + 4*i).
+var LinkRegs = []Reg{
+	{Name: "rx_frames", Doc: "good frames received (any type)"},
+	{Name: "rx_bad", Doc: "frames dropped: COBS, CRC, short, too long"},
+	{Name: "rx_overrun", Doc: "frames dropped because a request was still in progress"},
+	{Name: "rx_dup", Doc: "requests answered from the kept answer"},
+	{Name: "uart_errors", Doc: "UART framing errors (stop bit 0)"},
+	{Name: "punt_frames", Doc: "PUNT frames sent"},
+	{Name: "punt_dropped", Doc: "punts dropped (FIFO full or too long)"},
+	{Name: "port_frames", Doc: "PORT_TX frames sent"},
+	{Name: "port_dropped", Doc: "port frames dropped"},
+	{Name: "inject_frames", Doc: "INJECT requests executed"},
+	{Name: "tx_frames", Doc: "frames sent (all types)"},
+}
