@@ -22,6 +22,16 @@
 //     to a forward row. The entries are sorted longest
 //     prefix first into a TCAM image, where the lowest matching index wins.
 //
+//  4. Plan (plan.go, tcam.go). A device that already holds tables gets a new configuration as a
+//     short list of single-entry writes, each atomic in hardware, ordered so that traffic never
+//     sees a state that is neither the old forwarding nor the new one (make before break): new
+//     adjacency rows, then added routes (longest prefix first), then changed next hops, then
+//     removed routes (shortest first). Unchanged routes cost nothing. The TCAM keeps its entries
+//     in prefix-length order with free slots anywhere; TCAM finds a slot for a new prefix and the
+//     few entries to move (at most one per length group in between), and Plan shares the free
+//     slots among the lengths in proportion to their routes. Equivalent compares two images by
+//     what they forward, whatever their layout (linerate fib diff).
+//
 // The reference lookups (lookup.go) define what the tables mean: Image.LookupLPM scans the TCAM
 // exactly as the hardware does, and Config.ResolveRoute is an independent longest-prefix match
 // over the RIB (a binary trie, resolved the way Linux resolves it), used to check that the
