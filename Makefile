@@ -10,8 +10,13 @@ JOBS ?= 2
 RTL_LIB := $(sort $(wildcard rtl/lib/*.v))
 RTL_CORE := $(sort $(wildcard rtl/core/*.v))
 RTL_CSR := rtl/csr/lr_csr.v
-RTL_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_CORE)
-RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr
+RTL_LINK := $(sort $(wildcard rtl/link/*.v))
+RTL_TOP := $(sort $(wildcard rtl/top/*.v))
+# the data plane alone (Vlr_core), and everything (lint, Vlr_router)
+RTL_CORE_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_CORE)
+RTL_SRCS := $(RTL_CORE_SRCS) $(RTL_LINK) $(RTL_TOP)
+RTL_HDRS := $(wildcard rtl/*/*.vh)
+RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr -Irtl/link
 VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-initial unique \
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VSIM)/obj
 VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj
@@ -36,21 +41,50 @@ gen:
 
 # CI: regenerating must not change any committed file.
 gen-check: gen
-	@git diff --exit-code -- rtl/csr hostdrv/regmap || { echo "generated files are stale: run make gen and commit"; exit 1; }
+	@git diff --exit-code -- rtl/csr rtl/link/lr_link_regs.vh hostdrv/regmap || { echo "generated files are stale: run make gen and commit"; exit 1; }
 
-$(VSIM)/obj/Vlr_core__ALL.a: $(RTL_SRCS) $(wildcard rtl/core/*.vh) Makefile
+$(VSIM)/obj/Vlr_core__ALL.a: $(RTL_CORE_SRCS) $(wildcard rtl/core/*.vh) Makefile
 	@mkdir -p $(VSIM)/obj
-	verilator $(VERILATOR_FLAGS) $(RTL_SRCS)
+	verilator $(VERILATOR_FLAGS) $(RTL_CORE_SRCS)
 	$(MAKE) -s -C $(VSIM)/obj -f Vlr_core.mk -j$(JOBS) Vlr_core__ALL.a verilated.o verilated_fst_c.o verilated_threads.o OPT_FAST=-O2 OPT_GLOBAL=-O2 >/dev/null
+
+# Verilator's runtime, built once (with the models' flags, --trace-fst) and linked by every
+# Verilated model of a binary (cosim/vsim and cosim/vboard), so no symbol is defined twice.
+$(VSIM)/libverilated.a: $(VSIM)/obj/Vlr_core__ALL.a
+	rm -f $@
+	ar rcs $@ $(VSIM)/obj/verilated.o $(VSIM)/obj/verilated_fst_c.o $(VSIM)/obj/verilated_threads.o
 
 $(VSIM)/liblrsim.a: $(VSIM)/obj/Vlr_core__ALL.a cosim/vsim/csrc/lrsim.cpp cosim/vsim/csrc/lrsim.h
 	g++ $(VSIM_CXXFLAGS) -c cosim/vsim/csrc/lrsim.cpp -o $(VSIM)/lrsim.o
 	rm -f $@
-	ar rcs $@ $(VSIM)/lrsim.o $(VSIM)/obj/verilated.o $(VSIM)/obj/verilated_fst_c.o $(VSIM)/obj/verilated_threads.o
+	ar rcs $@ $(VSIM)/lrsim.o
 
-$(VSIM)/lrbench: $(VSIM)/liblrsim.a cosim/vsim/csrc/bench_main.cpp
+$(VSIM)/lrbench: $(VSIM)/liblrsim.a $(VSIM)/libverilated.a cosim/vsim/csrc/bench_main.cpp
 	g++ $(VSIM_CXXFLAGS) -Icosim/vsim/csrc cosim/vsim/csrc/bench_main.cpp $(VSIM)/liblrsim.a \
-	  $(VSIM)/obj/Vlr_core__ALL.a $(VSIM)/liblrsim.a -lz -lpthread -o $@
+	  $(VSIM)/obj/Vlr_core__ALL.a $(VSIM)/libverilated.a -lz -lpthread -o $@
+
+# The simulated board: lr_router (core + link + UART) with the C++ shim of cosim/vboard. Its
+# TCAM holds 2048 entries (test/configs/large.conf needs 1213, plus room for make-before-break);
+# the build identity is the commit and the day it was built at.
+VBOARD := $(BUILD)/vboard
+GIT_ID := $(shell git rev-parse --short=8 HEAD 2>/dev/null || echo 0)
+BUILD_DATE := $(shell date -u +%Y%m%d)
+VBOARD_LPM := 2048
+VBOARD_PARAMS := -GLPM_ENTRIES=$(VBOARD_LPM) -GBUILD_ID=32\'h$(GIT_ID) -GBUILD_DATE=32\'d$(BUILD_DATE)
+VBOARD_FLAGS := --cc --top-module lr_router $(RTL_INC) -O3 --x-assign fast --x-initial unique \
+	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VBOARD)/obj $(VBOARD_PARAMS)
+VBOARD_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VBOARD)/obj \
+	-DLR_LPM_ENTRIES=$(VBOARD_LPM)
+
+$(VBOARD)/obj/Vlr_router__ALL.a: $(RTL_SRCS) $(RTL_HDRS) Makefile
+	@mkdir -p $(VBOARD)/obj
+	verilator $(VBOARD_FLAGS) $(RTL_SRCS)
+	$(MAKE) -s -C $(VBOARD)/obj -f Vlr_router.mk -j$(JOBS) Vlr_router__ALL.a OPT_FAST=-O2 OPT_GLOBAL=-O2 >/dev/null
+
+$(VBOARD)/libvboard.a: $(VBOARD)/obj/Vlr_router__ALL.a cosim/vboard/csrc/vboard.cpp cosim/vboard/csrc/vboard.h
+	g++ $(VBOARD_CXXFLAGS) -c cosim/vboard/csrc/vboard.cpp -o $(VBOARD)/vboard.o
+	rm -f $@
+	ar rcs $@ $(VBOARD)/vboard.o
 
 # Single modules for their per-module Go tests (cosim/vmod).
 VMOD := build/vmod
@@ -71,7 +105,7 @@ $(VMOD)/libvmod.a: $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum/Vlr_ip_checksum
 	rm -f $@
 	ar rcs $@ $(VMOD)/vmod.o $(VMOD)/crc32/verilated.o $(VMOD)/crc32/verilated_threads.o
 
-vsim: deps $(VSIM)/liblrsim.a $(VSIM)/lrbench $(VMOD)/libvmod.a
+vsim: deps $(VSIM)/liblrsim.a $(VSIM)/libverilated.a $(VSIM)/lrbench $(VMOD)/libvmod.a $(VBOARD)/libvboard.a
 
 build: vsim
 	$(GO) build -tags $(TAGS) -o $(BUILD)/linerate ./cmd/linerate
@@ -81,12 +115,14 @@ demo: build
 
 lint: lint-rtl lint-go
 
-# Verilator -Wall over the whole core; yosys parses every file and elaborates every module on its
-# own (the LPM with a small table; list a module in YOSYS_PARSE_ONLY to only parse it).
+# Verilator -Wall over the whole core and over the router top (core + link); yosys parses every
+# file and elaborates every module on its own (the LPM with a small table; list a module in
+# YOSYS_PARSE_ONLY to only parse it).
 YOSYS_PARSE_ONLY :=
 lint-rtl: deps
 	@mkdir -p $(BUILD)
-	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core rtl/lint/verilator.vlt $(RTL_SRCS)
+	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core rtl/lint/verilator.vlt $(RTL_CORE_SRCS)
+	verilator --lint-only -Wall $(RTL_INC) --top-module lr_router rtl/lint/verilator.vlt $(RTL_SRCS)
 	@for f in $(RTL_SRCS); do \
 	  m=$$(basename $$f .v); \
 	  if echo " $(YOSYS_PARSE_ONLY) " | grep -q " $$m "; then \
@@ -114,9 +150,11 @@ test: deps gen-check lint vsim
 	$(GO) test -tags $(TAGS) -timeout 20m ./...
 
 # Co-simulated 64-byte frames per second with all ports loaded: RTL+model, RTL alone, and the
-# pure C++ Verilator loop over the same RTL (the baseline), in one run.
+# pure C++ Verilator loop over the same RTL (the baseline), in one run; then the simulated
+# board's clocks/s and UART bytes/s.
 bench: vsim
 	$(GO) test -tags $(TAGS) -run '^$$' -bench 'Cosim' -benchtime 2x ./cosim/
+	$(GO) test -tags $(TAGS) -run '^$$' -bench 'BoardUART' -benchtime 10x ./cosim/vboard/
 	$(GO) test -run '^$$' -bench . -benchtime 1s ./cosim/model/
 
 clean:

@@ -187,7 +187,7 @@ func New(ctx context.Context, c transport.Conn, opt Options) (*Device, error) {
 	opt.defaults()
 	d := &Device{conn: c, opt: opt, answers: make(chan link.Frame, 16),
 		punts: make(chan Punt, opt.PuntQueue), ports: make(chan PortFrame, opt.PuntQueue),
-		done: make(chan struct{}), rto: 100 * time.Millisecond, seq: uint16(time.Now().UnixNano())}
+		done: make(chan struct{}), rto: time.Second, seq: uint16(time.Now().UnixNano())}
 	go d.readLoop()
 	if _, err := d.Hello(ctx); err != nil {
 		d.Close()
@@ -380,8 +380,8 @@ func (d *Device) exchange(ctx context.Context, typ uint8, payload []byte, attemp
 				s.PayloadTx += uint64(len(payload))
 			}
 		})
-		units := 1 + float64(len(wire)+answer)/1024
-		timeout := time.Duration(float64(d.rto)*units) << min(attempt, 4)
+		units := float64(max(len(wire)+answer, 64)) / 1024
+		timeout := max(time.Duration(float64(d.rto)*units), d.opt.MinTimeout) << min(attempt, 4)
 		if timeout > d.opt.MaxTimeout {
 			timeout = d.opt.MaxTimeout
 		}
@@ -434,8 +434,9 @@ func (d *Device) status(typ uint8, p []byte) ([]byte, error) {
 }
 
 // sample updates the retransmission timeout from one round trip (RFC 6298). The estimate is
-// kept per unit of size (1 + KiB moved), since a 10 KiB request takes longer on a 3 Mbaud UART
-// than a register read; retransmitted requests give no sample (Karn). A timeout backs off
+// kept per KiB moved (request and answer, at least 64 bytes): a 10 KiB request takes longer on a
+// 3 Mbaud UART than a register read, and on a link whose fixed latency dominates (USB) the
+// estimate errs on the long side, which costs nothing until a frame is lost; retransmitted requests give no sample (Karn). A timeout backs off
 // exponentially for the request at hand only (the answer may sit behind a long punt).
 func (d *Device) sample(rtt time.Duration, units float64) {
 	rtt = time.Duration(float64(rtt) / units)
@@ -449,8 +450,7 @@ func (d *Device) sample(rtt time.Duration, units float64) {
 		d.rttvar = (3*d.rttvar + diff) / 4
 		d.srtt = (7*d.srtt + rtt) / 8
 	}
-	d.rto = max(d.srtt+4*d.rttvar, d.opt.MinTimeout)
-	d.rto = min(d.rto, d.opt.MaxTimeout)
+	d.rto = d.srtt + 4*d.rttvar
 }
 
 // Attached reports whether the session is believed intact (false after ErrDeviceReset until the

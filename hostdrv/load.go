@@ -16,7 +16,7 @@ type LoadOptions struct {
 	Progress func(stage string, done, total int)
 	// Restarts bounds how often a load starts over after a device reset (default 3).
 	Restarts int
-	// NoVerify skips reading the tables back after writing.
+	// NoVerify skips reading the written entries back.
 	NoVerify bool
 	// AllowBreak lets the planner delete before it adds when the tables are too full for
 	// make-before-break.
@@ -38,8 +38,8 @@ type LoadResult struct {
 var ErrVerify = errors.New("hostdrv: tables read back differ from what was written")
 
 // LoadTables makes the device's tables forward like want: it reads what the device holds, plans
-// the entry writes (tables.Plan: make-before-break, few TCAM moves), writes them and reads the
-// tables back. Every entry write is atomic in hardware and the plan keeps every intermediate
+// the entry writes (tables.Plan: make-before-break, few TCAM moves), writes them and reads every
+// written entry back (the rest was read just before). Every entry write is atomic in hardware and the plan keeps every intermediate
 // state consistent, so an interrupted load leaves a working table and the next load completes
 // it. A device reset during the load is detected and the load starts over from a fresh read.
 func (d *Device) LoadTables(ctx context.Context, want *tables.Image, opt LoadOptions) (*LoadResult, error) {
@@ -97,8 +97,8 @@ func (d *Device) loadOnce(ctx context.Context, want *tables.Image, opt LoadOptio
 		return nil
 	}
 	t2 := time.Now()
-	back, err := d.ReadImage(ctx, stage("verify"))
-	if err != nil {
+	back := plan.Result.Clone()
+	if err := d.ReadEntries(ctx, back, Touched(plan), stage("verify")); err != nil {
 		return fmt.Errorf("load: verify: %w", err)
 	}
 	res.Verify += time.Since(t2)
@@ -106,6 +106,31 @@ func (d *Device) loadOnce(ctx context.Context, want *tables.Image, opt LoadOptio
 		return fmt.Errorf("%w: %d entries, first: %s", ErrVerify, len(diff), diff[0])
 	}
 	return nil
+}
+
+// Touched lists the entries a plan writes, each once.
+func Touched(p *tables.UpdatePlan) []EntryRef {
+	seen := map[EntryRef]bool{}
+	var out []EntryRef
+	for _, w := range p.Writes {
+		var t *regmap.Table
+		switch w.Table {
+		case tables.TablePort:
+			t = &regmap.TablePort
+		case tables.TableRAddr:
+			t = &regmap.TableRAddr
+		case tables.TableLPM:
+			t = &regmap.TableLPM
+		case tables.TableAdj:
+			t = &regmap.TableAdj
+		}
+		r := EntryRef{t, w.Index}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // PlanOps turns a plan's entry writes into register writes, in order.

@@ -57,3 +57,30 @@ func (d *Device) WriteImage(ctx context.Context, im *tables.Image, progress func
 	_, err := d.DoProgress(ctx, b, progress)
 	return err
 }
+
+// EntryRef names one entry of one table.
+type EntryRef struct {
+	Table *regmap.Table
+	Index int
+}
+
+// ReadEntries reads the given entries back into im (an image of the device's sizes).
+func (d *Device) ReadEntries(ctx context.Context, im *tables.Image, refs []EntryRef, progress func(done, total int)) error {
+	b := d.NewBatch()
+	for _, r := range refs {
+		b.ReadEntry(r.Table, r.Index)
+	}
+	words, err := d.DoProgress(ctx, b, progress)
+	if err != nil {
+		return fmt.Errorf("reading entries back: %w", err)
+	}
+	off := 0
+	for _, r := range refs {
+		k := len(r.Table.Fields)
+		if err := regmap.DecodeEntry(im, r.Table, r.Index, words[off:off+k]); err != nil {
+			return err
+		}
+		off += k
+	}
+	return nil
+}

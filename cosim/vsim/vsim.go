@@ -4,7 +4,7 @@ package vsim
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/csrc
-#cgo LDFLAGS: ${SRCDIR}/../../build/vsim/liblrsim.a ${SRCDIR}/../../build/vsim/obj/Vlr_core__ALL.a ${SRCDIR}/../../build/vsim/liblrsim.a -lz -lstdc++ -lm -lpthread
+#cgo LDFLAGS: ${SRCDIR}/../../build/vsim/liblrsim.a ${SRCDIR}/../../build/vsim/obj/Vlr_core__ALL.a ${SRCDIR}/../../build/vsim/libverilated.a -lz -lstdc++ -lm -lpthread
 #include <stdlib.h>
 #include "lrsim.h"
 */

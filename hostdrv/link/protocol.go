@@ -5,15 +5,15 @@ package link
 
 // Frame types.
 const (
-	TypeHello   uint8 = 0x01 // host -> device: who are you (also starts a session)
-	TypeReg     uint8 = 0x02 // host -> device: register op list
-	TypeInject  uint8 = 0x03 // host -> device: inject header + frame
-	TypeAnswer  uint8 = 0x80 // an answer's type is TypeAnswer | the request's type
-	TypePunt    uint8 = 0x90 // device -> host: punt header + frame
-	TypePortTx  uint8 = 0x91 // device -> host: port + frame with FCS
-	HelloAnswer       = TypeAnswer | TypeHello
-	RegAnswer         = TypeAnswer | TypeReg
-	InjectAnswer      = TypeAnswer | TypeInject
+	TypeHello    uint8 = 0x01 // host -> device: who are you (also starts a session)
+	TypeReg      uint8 = 0x02 // host -> device: register op list
+	TypeInject   uint8 = 0x03 // host -> device: inject header + frame
+	TypeAnswer   uint8 = 0x80 // an answer's type is TypeAnswer | the request's type
+	TypePunt     uint8 = 0x90 // device -> host: punt header + frame
+	TypePortTx   uint8 = 0x91 // device -> host: port + frame with FCS
+	HelloAnswer        = TypeAnswer | TypeHello
+	RegAnswer          = TypeAnswer | TypeReg
+	InjectAnswer       = TypeAnswer | TypeInject
 )
 
 // Status byte of an answer.

@@ -67,7 +67,8 @@ packet.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCosimCmd(), newDemoCmd(), newTraceCmd(), newFibCmd())
+	root.AddCommand(newCosimCmd(), newDemoCmd(), newTraceCmd(), newFibCmd(), newSimCmd(), newInfoCmd(),
+		newCountersCmd(), newPuntCmd(), newInjectCmd())
 	return root
 }
 

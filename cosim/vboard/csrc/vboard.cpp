@@ -1,0 +1,453 @@
+// vboard.cpp: drives the Verilated lr_router (see vboard.h): a bit-level UART on uart_rx/uart_tx,
+// frames on the packet ports, runs until idle. Output streams are checked for the AXI-Stream rules
+// (a beat offered stays unchanged until taken; tkeep contiguous and not empty).
+#include "vboard.h"
+
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "Vlr_router.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+// Build facts: the lr_router parameters of the Verilated model (its defaults, see the Makefile).
+#ifndef LR_N_PORTS
+#define LR_N_PORTS 4
+#endif
+#ifndef LR_DATA_WIDTH
+#define LR_DATA_WIDTH 64
+#endif
+#ifndef LR_LPM_ENTRIES
+#define LR_LPM_ENTRIES 1024
+#endif
+#ifndef LR_ADJ_ENTRIES
+#define LR_ADJ_ENTRIES 256
+#endif
+#ifndef LR_RADDR_ENTRIES
+#define LR_RADDR_ENTRIES 16
+#endif
+#ifndef LR_MAX_FRAME_BYTES
+#define LR_MAX_FRAME_BYTES 9600
+#endif
+#ifndef LR_CLK_HZ
+#define LR_CLK_HZ 48000000
+#endif
+#ifndef LR_RX_BUF_BYTES
+#define LR_RX_BUF_BYTES 16384
+#endif
+#ifndef LR_RESP_BUF_BYTES
+#define LR_RESP_BUF_BYTES 2048
+#endif
+
+namespace {
+
+constexpr int NP = LR_N_PORTS;
+constexpr int DW = LR_DATA_WIDTH;
+constexpr int KW = DW / 8;
+static_assert(DW % 8 == 0 && DW <= 128, "DATA_WIDTH");
+
+// ---- bit access on Verilated signals: plain integers or VlWide word arrays ----
+template <typename T>
+inline void put(T& sig, int lsb, int width, uint64_t v) {
+    const int tb = 8 * sizeof(T);
+    T mask = width >= tb ? ~T(0) : T((T(1) << width) - 1);
+    sig = T((sig & ~T(mask << lsb)) | T((T(v) & mask) << lsb));
+}
+template <std::size_t N>
+inline void put(VlWide<N>& sig, int lsb, int width, uint64_t v) {
+    if (lsb % 32 == 0 && width % 32 == 0) {
+        for (int w = 0; w < width / 32; w++) sig[lsb / 32 + w] = uint32_t(v >> (32 * w));
+        return;
+    }
+    for (int i = 0; i < width; i++) {
+        int b = lsb + i;
+        uint32_t bit = (v >> i) & 1u;
+        sig[b / 32] = (sig[b / 32] & ~(1u << (b % 32))) | (bit << (b % 32));
+    }
+}
+template <typename T>
+inline uint64_t get(const T& sig, int lsb, int width) {
+    const int tb = 8 * sizeof(T);
+    T mask = width >= tb ? ~T(0) : T((T(1) << width) - 1);
+    return uint64_t((sig >> lsb) & mask);
+}
+template <std::size_t N>
+inline uint64_t get(const VlWide<N>& sig, int lsb, int width) {
+    if (lsb % 32 == 0 && width % 32 == 0) {
+        uint64_t v = 0;
+        for (int w = 0; w < width / 32; w++) v |= uint64_t(sig[lsb / 32 + w]) << (32 * w);
+        return v;
+    }
+    uint64_t v = 0;
+    for (int i = 0; i < width; i++) {
+        int b = lsb + i;
+        v |= uint64_t((sig[b / 32] >> (b % 32)) & 1u) << i;
+    }
+    return v;
+}
+
+// A beat is up to 128 bits: two 64-bit halves.
+struct Beat {
+    uint64_t lo = 0, hi = 0;
+    uint32_t keep = 0;
+    bool last = false;
+    bool operator!=(const Beat& o) const { return lo != o.lo || hi != o.hi || keep != o.keep || last != o.last; }
+};
+
+// Frames for one packet port.
+struct Source {
+    std::deque<std::vector<uint8_t>> q;
+    size_t off = 0;        // byte offset in q.front()
+    bool offered = false;  // tvalid asserted this clock
+
+    bool empty() const { return q.empty(); }
+    Beat beat() const {
+        Beat b;
+        const auto& f = q.front();
+        size_t n = f.size() - off;
+        if (n > size_t(KW)) n = KW;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t byte = f[off + i];
+            if (i < 8) b.lo |= byte << (8 * i);
+            else b.hi |= byte << (8 * (i - 8));
+        }
+        b.keep = n >= 32 ? 0xffffffffu : ((1u << n) - 1);
+        b.last = off + n >= f.size();
+        return b;
+    }
+    void advance() {
+        size_t n = q.front().size() - off;
+        if (n > size_t(KW)) n = KW;
+        off += n;
+        if (off >= q.front().size()) {
+            q.pop_front();
+            off = 0;
+        }
+    }
+    void abandon() {  // drop a frame half sent
+        if (off != 0) {
+            q.pop_front();
+            off = 0;
+        }
+        offered = false;
+    }
+};
+
+// One packet port's output.
+struct Sink {
+    std::vector<uint8_t> cur;
+    bool held = false;  // a beat was offered and not taken last clock
+    Beat held_beat;
+};
+
+struct OutFrame {
+    int port;
+    std::vector<uint8_t> data;
+};
+
+// Bytes to the uart_rx pin: 8N1, LSB first, back to back.
+struct UartDriver {
+    std::deque<uint8_t> q;
+    bool active = false;
+    uint32_t frame = 0;  // start, 8 data, stop; bit 0 first
+    int bit = 0;
+    uint32_t cnt = 0, div = 16;
+
+    bool empty() const { return q.empty() && !active; }
+    // pin level for this clock
+    int pin(uint32_t cur_div) {
+        if (!active && !q.empty()) {
+            frame = (1u << 9) | (uint32_t(q.front()) << 1);
+            q.pop_front();
+            active = true;
+            bit = 0;
+            div = cur_div;
+            cnt = div;
+        }
+        return active ? int((frame >> bit) & 1u) : 1;
+    }
+    void clocked() {
+        if (!active) return;
+        if (--cnt == 0) {
+            cnt = div;
+            if (++bit == 10) active = false;
+        }
+    }
+};
+
+// Characters from the uart_tx pin: its own sampler, mid-bit.
+struct UartSampler {
+    bool active = false;
+    int bit = 0;  // 0 start, 1..8 data, 9 stop
+    uint32_t cnt = 0, div = 16;
+    uint32_t shift = 0;
+
+    // observe the pin for one clock; returns 0 nothing, 1 a byte in *out, 2 framing error
+    int sample(int pin, uint32_t cur_div, uint8_t* out) {
+        if (!active) {
+            if (pin == 0) {
+                active = true;
+                bit = 0;
+                div = cur_div;
+                cnt = div / 2;
+                shift = 0;
+            }
+            return 0;
+        }
+        if (--cnt != 0) return 0;
+        cnt = div;
+        if (bit == 0) {
+            if (pin != 0) active = false;  // glitch
+            else bit = 1;
+            return 0;
+        }
+        if (bit <= 8) {
+            shift |= uint32_t(pin & 1) << (bit - 1);
+            bit++;
+            return 0;
+        }
+        active = false;
+        if (pin == 0) return 2;
+        *out = uint8_t(shift);
+        return 1;
+    }
+};
+
+uint32_t keep_count(uint32_t keep) {
+    uint32_t n = 0;
+    while (keep & 1u) {
+        n++;
+        keep >>= 1;
+    }
+    return n;
+}
+
+}  // namespace
+
+struct vboard {
+    std::unique_ptr<VerilatedContext> ctx;
+    std::unique_ptr<Vlr_router> top;
+    std::unique_ptr<VerilatedFstC> fst;
+    uint64_t cycles = 0, time = 0, protocol_errors = 0, framing_errors = 0;
+    uint32_t div = 16;
+    bool in_reset = false;
+    uint64_t tx_quiet = 0;  // clocks uart_tx has been high with the sampler idle
+    uint64_t still = 0;     // clocks everything has been idle (vboard_run)
+    Source src[NP];
+    Sink sink[NP];
+    std::vector<OutFrame> out;
+    size_t out_bytes = 0;
+    UartDriver drv;
+    UartSampler smp;
+    std::vector<uint8_t> rx_bytes;  // decoded from uart_tx
+
+    void eval_dump() {
+        top->eval();
+        if (fst) fst->dump(time);
+        time++;
+    }
+
+    // One clock: drive inputs, settle, record handshakes and pins, rising edge.
+    void tick() {
+        Vlr_router* t = top.get();
+        for (int p = 0; p < NP; p++) {
+            Source& s = src[p];
+            bool v = !in_reset && !s.empty();
+            Beat b;
+            if (v) b = s.beat();
+            s.offered = v;
+            put(t->s_axis_rx_tdata, p * DW, DW > 64 ? 64 : DW, b.lo);
+            if (DW > 64) put(t->s_axis_rx_tdata, p * DW + 64, DW - 64, b.hi);
+            put(t->s_axis_rx_tkeep, p * KW, KW, b.keep);
+            put(t->s_axis_rx_tvalid, p, 1, v);
+            put(t->s_axis_rx_tlast, p, 1, b.last);
+        }
+        t->uart_rx = in_reset ? 1 : drv.pin(div);
+        t->cfg_uart_div = div;
+
+        t->clk = 0;
+        eval_dump();
+
+        for (int p = 0; p < NP; p++) {
+            Source& s = src[p];
+            if (s.offered && get(t->s_axis_rx_tready, p, 1)) s.advance();
+            s.offered = false;
+        }
+        for (int p = 0; p < NP; p++) {
+            Sink& k = sink[p];
+            bool v = get(t->m_axis_tx_tvalid, p, 1);
+            bool r = get(t->m_axis_tx_tready, p, 1);
+            Beat b;
+            b.lo = get(t->m_axis_tx_tdata, p * DW, DW > 64 ? 64 : DW);
+            if (DW > 64) b.hi = get(t->m_axis_tx_tdata, p * DW + 64, DW - 64);
+            b.keep = uint32_t(get(t->m_axis_tx_tkeep, p * KW, KW));
+            b.last = get(t->m_axis_tx_tlast, p, 1);
+            if (k.held && (!v || b != k.held_beat)) protocol_errors++;
+            k.held = v && !r;
+            k.held_beat = b;
+            if (!(v && r) || in_reset) continue;
+            uint32_t n = keep_count(b.keep);
+            if (n == 0 || n > uint32_t(KW) || (b.keep >> n) != 0) protocol_errors++;
+            for (uint32_t i = 0; i < n && i < uint32_t(KW); i++) {
+                k.cur.push_back(uint8_t(i < 8 ? b.lo >> (8 * i) : b.hi >> (8 * (i - 8))));
+            }
+            if (b.last) {
+                out_bytes += k.cur.size();
+                out.push_back(OutFrame{p, std::move(k.cur)});
+                k.cur.clear();
+            }
+        }
+        int pin = t->uart_tx;
+        uint8_t byte;
+        switch (smp.sample(pin, div, &byte)) {
+        case 1:
+            rx_bytes.push_back(byte);
+            break;
+        case 2:
+            framing_errors++;
+            break;
+        default:
+            break;
+        }
+        if (pin && !smp.active) tx_quiet++;
+        else tx_quiet = 0;
+        if (!in_reset) drv.clocked();
+
+        t->clk = 1;
+        eval_dump();
+        cycles++;
+    }
+
+    bool quiet() const {
+        if (!drv.empty()) return false;
+        for (int p = 0; p < NP; p++) {
+            if (!src[p].empty() || !sink[p].cur.empty()) return false;
+        }
+        return true;
+    }
+};
+
+extern "C" {
+
+void vboard_info_get(vboard_info* info) {
+    info->n_ports = NP;
+    info->data_width = DW;
+    info->lpm_entries = LR_LPM_ENTRIES;
+    info->adj_entries = LR_ADJ_ENTRIES;
+    info->raddr_entries = LR_RADDR_ENTRIES;
+    info->max_frame_bytes = LR_MAX_FRAME_BYTES;
+    info->clk_hz = LR_CLK_HZ;
+    info->rx_buf_bytes = LR_RX_BUF_BYTES;
+    info->resp_buf_bytes = LR_RESP_BUF_BYTES;
+}
+
+vboard* vboard_new(const vboard_opts* o) {
+    auto* b = new vboard;
+    b->ctx = std::make_unique<VerilatedContext>();
+    b->ctx->randReset(0);
+    b->top = std::make_unique<Vlr_router>(b->ctx.get(), "lr_router");
+    b->div = o->uart_div < 4 ? 16 : o->uart_div;
+    b->top->cfg_link_ports = o->link_ports & ((1u << NP) - 1);
+    b->top->m_axis_tx_tready = (1u << NP) - 1;
+    b->top->uart_rx = 1;
+    if (o->wave_path && o->wave_path[0]) {
+        b->ctx->traceEverOn(true);
+        b->fst = std::make_unique<VerilatedFstC>();
+        b->top->trace(b->fst.get(), 99);
+        b->fst->open(o->wave_path);
+    }
+    vboard_reset(b, 8);
+    return b;
+}
+
+void vboard_free(vboard* b) {
+    if (!b) return;
+    if (b->fst) b->fst->close();
+    b->top->final();
+    delete b;
+}
+
+void vboard_uart_write(vboard* b, const uint8_t* p, size_t n) { b->drv.q.insert(b->drv.q.end(), p, p + n); }
+
+size_t vboard_uart_count(vboard* b) { return b->rx_bytes.size(); }
+
+void vboard_uart_take(vboard* b, uint8_t* buf) {
+    if (!b->rx_bytes.empty()) std::memcpy(buf, b->rx_bytes.data(), b->rx_bytes.size());
+    b->rx_bytes.clear();
+}
+
+void vboard_push(vboard* b, const uint8_t* buf, const uint32_t* lens, const int32_t* ports, int n) {
+    size_t off = 0;
+    for (int i = 0; i < n; i++) {
+        if (ports[i] >= 0 && ports[i] < NP && lens[i] > 0) {
+            b->src[ports[i]].q.emplace_back(buf + off, buf + off + lens[i]);
+        }
+        off += lens[i];
+    }
+}
+
+uint64_t vboard_run(vboard* b, uint64_t max_cycles, int* idle) {
+    uint64_t start = b->cycles;
+    *idle = 0;
+    // idle: everything quiet for 2 character times in a row (so a byte that has just entered
+    // has had time to start a request, and uart_tx to stay idle); the count carries over calls
+    const uint64_t need = 20ull * b->div;
+    for (;;) {
+        if (!b->quiet() || !b->top->stat_idle || b->tx_quiet == 0) b->still = 0;
+        if (b->still >= need) {
+            *idle = 1;
+            break;
+        }
+        if (b->cycles - start >= max_cycles) break;
+        b->tick();
+        b->still++;
+    }
+    return b->cycles - start;
+}
+
+int vboard_out_count(vboard* b) { return int(b->out.size()); }
+size_t vboard_out_bytes(vboard* b) { return b->out_bytes; }
+
+void vboard_take(vboard* b, uint8_t* buf, uint32_t* lens, int32_t* ports) {
+    size_t off = 0;
+    for (size_t i = 0; i < b->out.size(); i++) {
+        const OutFrame& f = b->out[i];
+        if (!f.data.empty()) std::memcpy(buf + off, f.data.data(), f.data.size());
+        off += f.data.size();
+        lens[i] = uint32_t(f.data.size());
+        ports[i] = f.port;
+    }
+    b->out.clear();
+    b->out_bytes = 0;
+}
+
+void vboard_reset(vboard* b, int n) {
+    if (n < 1) n = 1;
+    b->drv.active = false;
+    b->smp.active = false;
+    for (int p = 0; p < NP; p++) {
+        b->src[p].abandon();
+        b->sink[p].cur.clear();
+        b->sink[p].held = false;
+    }
+    b->in_reset = true;
+    b->still = 0;
+    b->top->rst = 1;
+    for (int i = 0; i < n; i++) b->tick();
+    b->top->rst = 0;
+    b->in_reset = false;
+    b->tick();
+}
+
+void vboard_set_uart_div(vboard* b, uint32_t div) { b->div = div < 4 ? 16 : div; }
+
+uint64_t vboard_cycles(vboard* b) { return b->cycles; }
+
+void vboard_stats_get(vboard* b, vboard_stats* s) {
+    s->uart_framing_errors = b->framing_errors;
+    s->protocol_errors = b->protocol_errors;
+}
+
+}  // extern "C"

@@ -1,0 +1,365 @@
+// lr_link: the host link (rtl/link/README.md) between UART bytes and the core: framing, requests, punts, port frames.
+`default_nettype none
+
+// Receive: UART bytes -> lr_cobs_decode -> lr_link_rx (buffer, CRC) -> lr_link_exec (requests on the
+// core's register bus and inject paths, answers). Transmit: answers (lr_link_exec), the punt FIFO
+// (the core's CPU stream) and one FIFO per port (frames of the ports the host carries) ->
+// lr_link_tx (arbiter and framer) -> lr_cobs_encode -> UART bytes.
+// The counters behind the link registers (LR_LINK_REG_*, lr_link_regs.vh) live here.
+module lr_link #(
+    parameter N_PORTS         = 4,                // packet ports
+    parameter DATA_WIDTH      = 64,               // core stream width, power of two 8..128
+    parameter KEEP_WIDTH      = DATA_WIDTH/8,     // byte enables
+    parameter CLK_HZ          = 48000000,         // core clock the build assumes (reported by HELLO)
+    parameter RX_BUF_BYTES    = 16384,            // longest request frame (type..CRC)
+    parameter RESP_BUF_BYTES  = 2048,             // longest answer payload (status + words read)
+    parameter PUNT_FIFO_BYTES = 16384,            // punt FIFO, a power of two
+    parameter PORT_FIFO_BYTES = 16384             // each port's FIFO, a power of two
+) (
+    input  wire                          clk,
+    input  wire                          rst,
+
+    // UART characters
+    input  wire [7:0]                    s_rx_data,
+    input  wire                          s_rx_valid,
+    input  wire                          s_rx_err,     // with s_rx_valid: framing error
+    output wire [7:0]                    m_tx_data,
+    output wire                          m_tx_valid,
+    input  wire                          m_tx_ready,
+
+    // configuration
+    input  wire [15:0]                   cfg_uart_div, // bit time in use (reported by HELLO)
+
+    // core register bus
+    output wire [15:0]                   csr_addr,
+    output wire [31:0]                   csr_wdata,
+    output wire                          csr_we,
+    output wire                          csr_re,
+    input  wire [31:0]                   csr_rdata,
+    input  wire                          csr_rvalid,
+
+    // core CPU stream (punt header + frame), never back-pressured
+    input  wire [DATA_WIDTH-1:0]         s_axis_cpu_tdata,
+    input  wire [KEEP_WIDTH-1:0]         s_axis_cpu_tkeep,
+    input  wire                          s_axis_cpu_tvalid,
+    input  wire                          s_axis_cpu_tlast,
+
+    // core inject stream (inject header + frame)
+    output wire [DATA_WIDTH-1:0]         m_axis_inject_tdata,
+    output wire [KEEP_WIDTH-1:0]         m_axis_inject_tkeep,
+    output wire                          m_axis_inject_tvalid,
+    input  wire                          m_axis_inject_tready,
+    output wire                          m_axis_inject_tlast,
+
+    // frames injected into a port's pipeline (frame with FCS, port in tdest)
+    output wire [DATA_WIDTH-1:0]         m_axis_pinj_tdata,
+    output wire [KEEP_WIDTH-1:0]         m_axis_pinj_tkeep,
+    output wire                          m_axis_pinj_tvalid,
+    input  wire                          m_axis_pinj_tready,
+    output wire                          m_axis_pinj_tlast,
+    output wire [7:0]                    m_axis_pinj_tdest,
+
+    // frames leaving the ports the host carries (frame with FCS), never back-pressured
+    input  wire [N_PORTS*DATA_WIDTH-1:0] s_axis_port_tdata,
+    input  wire [N_PORTS*KEEP_WIDTH-1:0] s_axis_port_tkeep,
+    input  wire [N_PORTS-1:0]            s_axis_port_tvalid,
+    input  wire [N_PORTS-1:0]            s_axis_port_tlast,
+
+    // status
+    output wire                          stat_attached,  // HELLO seen since reset
+    output wire                          stat_idle       // no request in progress, nothing to send
+);
+
+    `include "lr_link_regs.vh"
+
+    localparam DW = DATA_WIDTH;
+    localparam KW = KEEP_WIDTH;
+    localparam RX_AW = $clog2(RX_BUF_BYTES/4 + 1);
+    localparam LW    = $clog2(RX_BUF_BYTES + 1);
+    localparam CW    = $clog2(N_PORTS + 1);   // port drops in one clock
+
+    generate
+        if (LR_LINK_NREGS != 11) begin : g_regs_changed
+            $error("lr_link: lr_link_regs.vh lists registers this module does not count");
+        end
+    endgenerate
+
+    // ---------------------------------------------------------------- receive
+    wire [7:0]    dec_data;
+    wire          dec_valid, dec_end, dec_bad, dec_busy;
+    wire          ex_busy;
+    wire          fr_valid;
+    wire [LW-1:0] fr_len;
+    wire          rx_rd_en;
+    wire [RX_AW-1:0] rx_rd_addr;
+    wire [31:0]   rx_rd_data;
+    wire          ev_rx_frame, ev_rx_bad, ev_rx_overrun;
+    wire          unused_dec_busy = dec_busy;
+
+    lr_cobs_decode u_decode (
+        .clk       (clk),
+        .rst       (rst),
+        .s_data    (s_rx_data),
+        .s_valid   (s_rx_valid),
+        .s_err     (s_rx_err),
+        .m_data    (dec_data),
+        .m_valid   (dec_valid),
+        .m_end     (dec_end),
+        .m_bad     (dec_bad),
+        .stat_busy (dec_busy)
+    );
+
+    lr_link_rx #(
+        .RX_BUF_BYTES (RX_BUF_BYTES)
+    ) u_rx (
+        .clk           (clk),
+        .rst           (rst),
+        .s_data        (dec_data),
+        .s_valid       (dec_valid),
+        .s_end         (dec_end),
+        .s_bad         (dec_bad),
+        .busy          (ex_busy),
+        .m_frame_valid (fr_valid),
+        .m_frame_len   (fr_len),
+        .rd_en         (rx_rd_en),
+        .rd_addr       (rx_rd_addr),
+        .rd_data       (rx_rd_data),
+        .stat_frame    (ev_rx_frame),
+        .stat_bad      (ev_rx_bad),
+        .stat_overrun  (ev_rx_overrun)
+    );
+
+    // ---------------------------------------------------------------- requests
+    wire [7:0]    lreg_addr;
+    reg  [31:0]   lreg_rdata;
+    wire [DW-1:0] inj_tdata;
+    wire [KW-1:0] inj_tkeep;
+    wire          inj_tvalid, inj_tready, inj_tlast, inj_tpipe;
+    wire [7:0]    inj_tdest;
+    wire [7:0]    ans_tdata, ans_type;
+    wire [15:0]   ans_seq;
+    wire          ans_tvalid, ans_tready, ans_tlast, ans_sent;
+    wire          ev_dup, ev_inject, ex_idle;
+
+    lr_link_exec #(
+        .N_PORTS        (N_PORTS),
+        .DATA_WIDTH     (DATA_WIDTH),
+        .KEEP_WIDTH     (KEEP_WIDTH),
+        .CLK_HZ         (CLK_HZ),
+        .RX_BUF_BYTES   (RX_BUF_BYTES),
+        .RESP_BUF_BYTES (RESP_BUF_BYTES)
+    ) u_exec (
+        .clk               (clk),
+        .rst               (rst),
+        .cfg_uart_div      (cfg_uart_div),
+        .s_frame_valid     (fr_valid),
+        .s_frame_len       (fr_len),
+        .busy              (ex_busy),
+        .rx_rd_en          (rx_rd_en),
+        .rx_rd_addr        (rx_rd_addr),
+        .rx_rd_data        (rx_rd_data),
+        .csr_addr          (csr_addr),
+        .csr_wdata         (csr_wdata),
+        .csr_we            (csr_we),
+        .csr_re            (csr_re),
+        .csr_rdata         (csr_rdata),
+        .csr_rvalid        (csr_rvalid),
+        .link_reg_addr     (lreg_addr),
+        .link_reg_rdata    (lreg_rdata),
+        .m_axis_inj_tdata  (inj_tdata),
+        .m_axis_inj_tkeep  (inj_tkeep),
+        .m_axis_inj_tvalid (inj_tvalid),
+        .m_axis_inj_tready (inj_tready),
+        .m_axis_inj_tlast  (inj_tlast),
+        .m_axis_inj_tpipe  (inj_tpipe),
+        .m_axis_inj_tdest  (inj_tdest),
+        .m_axis_ans_tdata  (ans_tdata),
+        .m_axis_ans_tvalid (ans_tvalid),
+        .m_axis_ans_tready (ans_tready),
+        .m_axis_ans_tlast  (ans_tlast),
+        .m_ans_type        (ans_type),
+        .m_ans_seq         (ans_seq),
+        .ans_sent          (ans_sent),
+        .stat_dup          (ev_dup),
+        .stat_inject       (ev_inject),
+        .stat_attached     (stat_attached),
+        .stat_idle         (ex_idle)
+    );
+
+    // injects: to the core's inject stream, or into a port's pipeline
+    assign m_axis_inject_tdata  = inj_tdata;
+    assign m_axis_inject_tkeep  = inj_tkeep;
+    assign m_axis_inject_tvalid = inj_tvalid && !inj_tpipe;
+    assign m_axis_inject_tlast  = inj_tlast;
+    assign m_axis_pinj_tdata    = inj_tdata;
+    assign m_axis_pinj_tkeep    = inj_tkeep;
+    assign m_axis_pinj_tvalid   = inj_tvalid && inj_tpipe;
+    assign m_axis_pinj_tlast    = inj_tlast;
+    assign m_axis_pinj_tdest    = inj_tdest;
+    assign inj_tready           = inj_tpipe ? m_axis_pinj_tready : m_axis_inject_tready;
+
+    // ---------------------------------------------------------------- punt and port FIFOs
+    wire [7:0]           punt_tdata;
+    wire                 punt_tvalid, punt_tready, punt_tlast;
+    wire                 ev_punt_drop, punt_empty;
+    wire [N_PORTS*8-1:0] port_tdata;
+    wire [N_PORTS-1:0]   port_tvalid, port_tready, port_tlast;
+    wire [N_PORTS-1:0]   port_drop, port_empty;
+
+    lr_link_fifo #(
+        .DATA_WIDTH (DATA_WIDTH),
+        .KEEP_WIDTH (KEEP_WIDTH),
+        .FIFO_BYTES (PUNT_FIFO_BYTES)
+    ) u_punt_fifo (
+        .clk           (clk),
+        .rst           (rst),
+        .s_axis_tdata  (s_axis_cpu_tdata),
+        .s_axis_tkeep  (s_axis_cpu_tkeep),
+        .s_axis_tvalid (s_axis_cpu_tvalid),
+        .s_axis_tlast  (s_axis_cpu_tlast),
+        .m_axis_tdata  (punt_tdata),
+        .m_axis_tvalid (punt_tvalid),
+        .m_axis_tready (punt_tready),
+        .m_axis_tlast  (punt_tlast),
+        .stat_drop     (ev_punt_drop),
+        .stat_empty    (punt_empty)
+    );
+
+    genvar gp;
+    generate
+        for (gp = 0; gp < N_PORTS; gp = gp + 1) begin : g_port_fifo
+            lr_link_fifo #(
+                .DATA_WIDTH (DATA_WIDTH),
+                .KEEP_WIDTH (KEEP_WIDTH),
+                .FIFO_BYTES (PORT_FIFO_BYTES)
+            ) u_port_fifo (
+                .clk           (clk),
+                .rst           (rst),
+                .s_axis_tdata  (s_axis_port_tdata[DW*gp +: DW]),
+                .s_axis_tkeep  (s_axis_port_tkeep[KW*gp +: KW]),
+                .s_axis_tvalid (s_axis_port_tvalid[gp]),
+                .s_axis_tlast  (s_axis_port_tlast[gp]),
+                .m_axis_tdata  (port_tdata[8*gp +: 8]),
+                .m_axis_tvalid (port_tvalid[gp]),
+                .m_axis_tready (port_tready[gp]),
+                .m_axis_tlast  (port_tlast[gp]),
+                .stat_drop     (port_drop[gp]),
+                .stat_empty    (port_empty[gp])
+            );
+        end
+    endgenerate
+
+    // ---------------------------------------------------------------- transmit
+    wire [7:0] raw_tdata;
+    wire       raw_tvalid, raw_tready, raw_tlast;
+    wire       ev_tx_frame, ev_punt_frame, ev_port_frame, tx_idle, enc_idle;
+
+    lr_link_tx #(
+        .N_PORTS (N_PORTS)
+    ) u_tx (
+        .clk             (clk),
+        .rst             (rst),
+        .s_ans_tdata     (ans_tdata),
+        .s_ans_tvalid    (ans_tvalid),
+        .s_ans_tready    (ans_tready),
+        .s_ans_tlast     (ans_tlast),
+        .s_ans_type      (ans_type),
+        .s_ans_seq       (ans_seq),
+        .ans_sent        (ans_sent),
+        .s_punt_tdata    (punt_tdata),
+        .s_punt_tvalid   (punt_tvalid),
+        .s_punt_tready   (punt_tready),
+        .s_punt_tlast    (punt_tlast),
+        .s_port_tdata    (port_tdata),
+        .s_port_tvalid   (port_tvalid),
+        .s_port_tready   (port_tready),
+        .s_port_tlast    (port_tlast),
+        .m_tdata         (raw_tdata),
+        .m_tvalid        (raw_tvalid),
+        .m_tready        (raw_tready),
+        .m_tlast         (raw_tlast),
+        .stat_tx_frame   (ev_tx_frame),
+        .stat_punt_frame (ev_punt_frame),
+        .stat_port_frame (ev_port_frame),
+        .stat_idle       (tx_idle)
+    );
+
+    lr_cobs_encode u_encode (
+        .clk       (clk),
+        .rst       (rst),
+        .s_tdata   (raw_tdata),
+        .s_tvalid  (raw_tvalid),
+        .s_tready  (raw_tready),
+        .s_tlast   (raw_tlast),
+        .m_tdata   (m_tx_data),
+        .m_tvalid  (m_tx_valid),
+        .m_tready  (m_tx_ready),
+        .stat_idle (enc_idle)
+    );
+
+    assign stat_idle = ex_idle && tx_idle && enc_idle && punt_empty && (&port_empty);
+
+    // ---------------------------------------------------------------- link registers
+    reg [31:0] rx_frames_q, rx_bad_q, rx_overrun_q, rx_dup_q, uart_errors_q, punt_frames_q,
+               punt_dropped_q, port_frames_q, port_dropped_q, inject_frames_q, tx_frames_q;
+
+    // port frames dropped this clock
+    reg [CW-1:0] port_drops;
+    integer i;
+    always @* begin
+        port_drops = {CW{1'b0}};
+        for (i = 0; i < N_PORTS; i = i + 1) begin
+            if (port_drop[i]) begin
+                port_drops = port_drops + 1'b1;
+            end
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst) begin
+            rx_frames_q     <= 32'd0;
+            rx_bad_q        <= 32'd0;
+            rx_overrun_q    <= 32'd0;
+            rx_dup_q        <= 32'd0;
+            uart_errors_q   <= 32'd0;
+            punt_frames_q   <= 32'd0;
+            punt_dropped_q  <= 32'd0;
+            port_frames_q   <= 32'd0;
+            port_dropped_q  <= 32'd0;
+            inject_frames_q <= 32'd0;
+            tx_frames_q     <= 32'd0;
+        end else begin
+            if (ev_rx_frame)              rx_frames_q     <= rx_frames_q + 32'd1;
+            if (ev_rx_bad)                rx_bad_q        <= rx_bad_q + 32'd1;
+            if (ev_rx_overrun)            rx_overrun_q    <= rx_overrun_q + 32'd1;
+            if (ev_dup)                   rx_dup_q        <= rx_dup_q + 32'd1;
+            if (s_rx_valid && s_rx_err)   uart_errors_q   <= uart_errors_q + 32'd1;
+            if (ev_punt_frame)            punt_frames_q   <= punt_frames_q + 32'd1;
+            if (ev_punt_drop)             punt_dropped_q  <= punt_dropped_q + 32'd1;
+            if (ev_port_frame)            port_frames_q   <= port_frames_q + 32'd1;
+            if (|port_drop)               port_dropped_q  <= port_dropped_q + {{(32-CW){1'b0}}, port_drops};
+            if (ev_inject)                inject_frames_q <= inject_frames_q + 32'd1;
+            if (ev_tx_frame)              tx_frames_q     <= tx_frames_q + 32'd1;
+        end
+    end
+
+    always @* begin
+        case (lreg_addr)
+            LR_LINK_REG_RX_FRAMES[7:0]:     lreg_rdata = rx_frames_q;
+            LR_LINK_REG_RX_BAD[7:0]:        lreg_rdata = rx_bad_q;
+            LR_LINK_REG_RX_OVERRUN[7:0]:    lreg_rdata = rx_overrun_q;
+            LR_LINK_REG_RX_DUP[7:0]:        lreg_rdata = rx_dup_q;
+            LR_LINK_REG_UART_ERRORS[7:0]:   lreg_rdata = uart_errors_q;
+            LR_LINK_REG_PUNT_FRAMES[7:0]:   lreg_rdata = punt_frames_q;
+            LR_LINK_REG_PUNT_DROPPED[7:0]:  lreg_rdata = punt_dropped_q;
+            LR_LINK_REG_PORT_FRAMES[7:0]:   lreg_rdata = port_frames_q;
+            LR_LINK_REG_PORT_DROPPED[7:0]:  lreg_rdata = port_dropped_q;
+            LR_LINK_REG_INJECT_FRAMES[7:0]: lreg_rdata = inject_frames_q;
+            LR_LINK_REG_TX_FRAMES[7:0]:     lreg_rdata = tx_frames_q;
+            default:                        lreg_rdata = 32'd0;
+        endcase
+    end
+
+endmodule
+
+`default_nettype wire
