@@ -321,6 +321,120 @@ func TestTCAMFromLayout(t *testing.T) {
 	}
 }
 
+// relayout runs TCAM.Relayout and carries out its moves copy then clear, checking the order
+// after every write and that no entry moves twice.
+func (s *tcamSim) relayout(need, weight [33]int) (int, bool, error) {
+	moves, ok := s.t.Relayout(need, weight)
+	if !ok {
+		return 0, false, nil
+	}
+	moved := map[int]bool{}
+	for _, m := range moves {
+		id := s.id[m.From]
+		if moved[id] {
+			return 0, true, fmt.Errorf("move %v: entry %d moves a second time", m, id)
+		}
+		moved[id] = true
+		if err := s.applyMoves([]Move{m}); err != nil { // the copy
+			return 0, true, err
+		}
+		s.id[m.From] = 0 // the clear
+		delete(s.stale, m.From)
+		if err := s.ordered(); err != nil {
+			return 0, true, fmt.Errorf("after clearing %d: %w", m.From, err)
+		}
+	}
+	return len(moves), true, s.t.check()
+}
+
+// TestTCAMRelayout re-lays random layouts for random adds: every entry moves at most once,
+// the order holds after every write, and the adds then go in without a move.
+func TestTCAMRelayout(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	relaid, moved, refused := 0, 0, 0
+	defer func() { t.Logf("%d relayouts moved %d entries; %d refused", relaid, moved, refused) }()
+	for round := 0; round < 300; round++ {
+		size := 20 + rng.IntN(200)
+		s := newTCAMSim(size)
+		if rng.IntN(2) == 0 {
+			var w [33]int
+			for l := range w {
+				w[l] = rng.IntN(3)
+			}
+			s.t.Spread(w)
+		}
+		for i := rng.IntN(size); i > 0; i-- {
+			if err := s.insert([]int{8, 16, 24, 24, 32, rng.IntN(33)}[rng.IntN(6)]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for id := range s.where {
+			if rng.IntN(3) == 0 {
+				if err := s.remove(id); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		var adds, weight [33]int
+		need := s.t.nUsed
+		for i := rng.IntN(size - len(s.where) + 3); i > 0; i-- {
+			l := []int{12, 16, 20, 22, 24, 24, 28, rng.IntN(33)}[rng.IntN(8)]
+			adds[l]++
+			need[l]++
+		}
+		for l := range weight {
+			weight[l] = need[l] - rng.IntN(2)*s.t.nUsed[l]
+		}
+		total := 0
+		for _, n := range need {
+			total += n
+		}
+		before := s.t.bound
+		moves, ok, err := s.relayout(need, weight)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if !ok {
+			refused++
+			if total <= size {
+				t.Fatalf("round %d: relayout of %d entries into %d slots refused", round, total, size)
+			}
+			if s.t.bound != before {
+				t.Fatalf("round %d: a refused relayout changed the bounds", round)
+			}
+			continue
+		}
+		if total > size {
+			t.Fatalf("round %d: relayout of %d entries into %d slots accepted", round, total, size)
+		}
+		relaid, moved = relaid+1, moved+moves
+		if moves > len(s.where) {
+			t.Fatalf("round %d: %d moves for %d entries", round, moves, len(s.where))
+		}
+		m := s.moves
+		for l := 32; l >= 0; l-- {
+			if adds[l] > 0 {
+				if err := s.insertBatch(l, adds[l]); err != nil {
+					t.Fatalf("round %d: adding %d /%d: %v", round, adds[l], l, err)
+				}
+			}
+		}
+		if s.moves != m {
+			t.Fatalf("round %d: the adds after a relayout moved %d entries", round, s.moves-m)
+		}
+		for i := 0; i < 50; i++ { // the TCAM goes on working
+			if len(s.where) < size {
+				if err := s.insert(rng.IntN(33)); err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+		}
+		if err := s.t.check(); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+	}
+}
+
 // FuzzTCAM checks the allocator's invariants under any sequence of inserts and deletes.
 func FuzzTCAM(f *testing.F) {
 	f.Add([]byte{24, 24, 16, 200, 32, 8, 129, 24})

@@ -346,7 +346,7 @@ func TestLinkFaults(t *testing.T) {
 			select {
 			case <-stop:
 				return
-			case <-time.After(2 * time.Millisecond):
+			case <-time.After(10 * time.Millisecond):
 			}
 			f := frames[i%len(frames)]
 			b.Push(f.Port, model.AppendFCS(append([]byte(nil), f.Data...)))
