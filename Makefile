@@ -74,11 +74,12 @@ VBOARD_PARAMS := -GLPM_ENTRIES=$(VBOARD_LPM) -GBUILD_ID=32\'h$(GIT_ID) -GBUILD_D
 VBOARD_FLAGS := --cc --top-module lr_router $(RTL_INC) -O3 --x-assign fast --x-initial unique \
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VBOARD)/obj $(VBOARD_PARAMS)
 VBOARD_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VBOARD)/obj \
-	-DLR_LPM_ENTRIES=$(VBOARD_LPM)
+	-DLR_LPM_ENTRIES=$(VBOARD_LPM) -include $(VBOARD)/obj/lr_build.h
 
 $(VBOARD)/obj/Vlr_router__ALL.a: $(RTL_SRCS) $(RTL_HDRS) Makefile
 	@mkdir -p $(VBOARD)/obj
 	verilator $(VBOARD_FLAGS) $(RTL_SRCS)
+	printf '#define LR_BUILD_ID 0x%su\n#define LR_BUILD_DATE %su\n' $(GIT_ID) $(BUILD_DATE) > $(VBOARD)/obj/lr_build.h
 	$(MAKE) -s -C $(VBOARD)/obj -f Vlr_router.mk -j$(JOBS) Vlr_router__ALL.a OPT_FAST=-O2 OPT_GLOBAL=-O2 >/dev/null
 
 $(VBOARD)/libvboard.a: $(VBOARD)/obj/Vlr_router__ALL.a cosim/vboard/csrc/vboard.cpp cosim/vboard/csrc/vboard.h
@@ -156,6 +157,8 @@ bench: vsim
 	$(GO) test -tags $(TAGS) -run '^$$' -bench 'Cosim' -benchtime 2x ./cosim/
 	$(GO) test -tags $(TAGS) -run '^$$' -bench 'BoardUART' -benchtime 10x ./cosim/vboard/
 	$(GO) test -run '^$$' -bench . -benchtime 1s ./cosim/model/
+	$(GO) test -run '^$$' -bench Plan -benchtime 1x ./tables/
+	$(GO) test -tags $(TAGS) -run '^$$' -bench LoadRoutes -benchtime 1x -timeout 30m ./test/hostlink/
 
 clean:
 	rm -rf $(BUILD)

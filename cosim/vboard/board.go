@@ -64,7 +64,8 @@ func BuildInfo() Info {
 	C.vboard_info_get(&ci)
 	return Info{Ports: int(ci.n_ports), DataWidth: int(ci.data_width), LPM: int(ci.lpm_entries),
 		Adj: int(ci.adj_entries), RAddr: int(ci.raddr_entries), MaxFrameBytes: int(ci.max_frame_bytes),
-		ClkHz: int(ci.clk_hz), RxBufBytes: int(ci.rx_buf_bytes), RespBufBytes: int(ci.resp_buf_bytes)}
+		ClkHz: int(ci.clk_hz), RxBufBytes: int(ci.rx_buf_bytes), RespBufBytes: int(ci.resp_buf_bytes),
+		BuildID: uint32(ci.build_id), BuildDate: uint32(ci.build_date)}
 }
 
 // Info returns the build's parameters.

@@ -27,7 +27,7 @@ func TestHello(t *testing.T) {
 	if be16(2) != info.RxBufBytes || be16(4) != info.RespBufBytes || be16(6) != DefaultUARTDiv || int(be32(8)) != info.ClkHz {
 		t.Errorf("facts: rx %d resp %d div %d clk %d", be16(2), be16(4), be16(6), be32(8))
 	}
-	want := []uint32{0x4C4E5254, 0x00010001, 0, uint32(info.Ports), uint32(info.LPM), uint32(info.Adj),
+	want := []uint32{0x4C4E5254, 0x00010001, info.BuildID, uint32(info.Ports), uint32(info.LPM), uint32(info.Adj),
 		uint32(info.RAddr), uint32(info.DataWidth), uint32(info.MaxFrameBytes)}
 	for i, w := range want {
 		if got := be32(12 + 4*i); got != w {

@@ -19,6 +19,12 @@
 #ifndef LR_DATA_WIDTH
 #define LR_DATA_WIDTH 64
 #endif
+#ifndef LR_BUILD_ID
+#define LR_BUILD_ID 0
+#endif
+#ifndef LR_BUILD_DATE
+#define LR_BUILD_DATE 0
+#endif
 #ifndef LR_LPM_ENTRIES
 #define LR_LPM_ENTRIES 1024
 #endif
@@ -341,6 +347,8 @@ void vboard_info_get(vboard_info* info) {
     info->clk_hz = LR_CLK_HZ;
     info->rx_buf_bytes = LR_RX_BUF_BYTES;
     info->resp_buf_bytes = LR_RESP_BUF_BYTES;
+    info->build_id = LR_BUILD_ID;
+    info->build_date = LR_BUILD_DATE;
 }
 
 vboard* vboard_new(const vboard_opts* o) {

@@ -22,6 +22,7 @@ typedef struct {
 typedef struct {
     int n_ports, data_width, lpm_entries, adj_entries, raddr_entries, max_frame_bytes;
     int clk_hz, rx_buf_bytes, resp_buf_bytes;
+    uint32_t build_id, build_date;
 } vboard_info;
 
 typedef struct {
