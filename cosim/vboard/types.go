@@ -27,7 +27,7 @@ type Options struct {
 // Info are the build parameters of the Verilated board.
 type Info struct {
 	Ports, DataWidth, LPM, Adj, RAddr, MaxFrameBytes, ClkHz, RxBufBytes, RespBufBytes int
-	BuildID, BuildDate uint32 // build identity the Makefile gave the model (git hash prefix, YYYYMMDD)
+	BuildID, BuildDate                                                                uint32 // build identity the Makefile gave the model (git hash prefix, YYYYMMDD)
 }
 
 // Frame is a frame that left a packet port (non-link ports only). Data includes the FCS.
