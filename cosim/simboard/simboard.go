@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/linerate/linerate/cosim/model"
 	"github.com/linerate/linerate/cosim/vboard"
 )
 
@@ -26,6 +27,9 @@ type Options struct {
 	Socket    string // Unix socket path to listen on, "" = none
 	WavePath  string // FST waveform of the whole run
 	RealTime  bool   // never run ahead of the wall clock at the build's clock rate
+	// Taps attach packet ports to TAP interfaces (port -> interface name): frames Linux sends
+	// on the interface arrive on the port, frames leaving the port go to Linux (not to Out).
+	Taps map[int]string
 }
 
 // Stats describe the run so far.
@@ -54,6 +58,7 @@ type Board struct {
 	out   chan vboard.Frame
 
 	ptyOut chan []byte
+	taps   map[int]*os.File
 	cmu    sync.Mutex
 	conns  map[net.Conn]chan []byte
 
@@ -74,7 +79,20 @@ func New(opt Options) (*Board, error) {
 	}
 	s := &Board{opt: opt, b: b, info: b.Info(), in: make(chan []byte, 256), push: make(chan vboard.Frame, 1024),
 		reset: make(chan int, 4), div: make(chan int, 1), out: make(chan vboard.Frame, 4096), ptyOut: make(chan []byte, 256),
-		conns: map[net.Conn]chan []byte{}, running: make(chan struct{})}
+		conns: map[net.Conn]chan []byte{}, running: make(chan struct{}), taps: map[int]*os.File{}}
+	for port, name := range opt.Taps {
+		if port < 0 || port >= s.info.Ports {
+			s.Close()
+			return nil, fmt.Errorf("simboard: tap on port %d: the board has %d ports", port, s.info.Ports)
+		}
+		f, err := openTAP(name)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.taps[port] = f
+		go s.readTAP(port, f)
+	}
 	if !opt.NoPTY {
 		if s.pty, err = openPTY(); err != nil {
 			b.Close()
@@ -151,6 +169,27 @@ func (s *Board) readFrom(r io.Reader) {
 			s.in <- buf[:n]
 		}
 		if err != nil {
+			return
+		}
+	}
+}
+
+// readTAP feeds the frames Linux sends on a TAP interface into a port as a MAC would put them
+// on the wire: padded to 60 bytes, FCS appended.
+func (s *Board) readTAP(port int, f *os.File) {
+	buf := make([]byte, 65536)
+	for {
+		n, err := f.Read(buf)
+		if err != nil {
+			return
+		}
+		frame := append([]byte(nil), buf[:n]...)
+		for len(frame) < 60 {
+			frame = append(frame, 0)
+		}
+		select {
+		case s.push <- vboard.Frame{Port: port, Data: model.AppendFCS(frame)}:
+		case <-s.running:
 			return
 		}
 	}
@@ -268,6 +307,11 @@ func (s *Board) Run(ctx context.Context) error {
 			s.broadcast(p)
 		}
 		for _, f := range s.b.Out() {
+			if t := s.taps[f.Port]; t != nil && len(f.Data) >= 4 {
+				t.Write(f.Data[:len(f.Data)-4]) // Linux takes frames without FCS
+				s.count(func(st *Stats) { st.FramesOut++ })
+				continue
+			}
 			select {
 			case s.out <- f:
 				s.count(func(st *Stats) { st.FramesOut++ })
@@ -318,6 +362,9 @@ func (s *Board) Close() error {
 	if s.pty != nil {
 		close(s.ptyOut)
 		s.pty.Close()
+	}
+	for _, t := range s.taps {
+		t.Close()
 	}
 	s.cmu.Lock()
 	for c, q := range s.conns {

@@ -25,6 +25,7 @@ type SimOptions struct {
 	LinkPorts string
 	PcapDir   string
 	In        []string
+	Tap       []string
 	Wave      string
 	RealTime  bool
 }
@@ -42,10 +43,13 @@ accepts connections, then runs until SIGINT/SIGTERM.
 The UART runs at --uart-div clocks per bit of the 48 MHz clock the build assumes: 16 is
 3 Mbaud (the FT2232H boards' rate), 4 the fastest the UART allows. Packet ports: frames that
 leave a port in --link-ports go to the host over the link; the others are written to
-DIR/portN.pcap with --pcap-dir. --in portN=FILE.pcap sends a capture into port N (FCS added).`,
+DIR/portN.pcap with --pcap-dir. --in portN=FILE.pcap sends a capture into port N (FCS added).
+--tap portN=IFNAME attaches port N to a Linux TAP interface, so a network namespace holding
+that interface is a host on the port.`,
 		Example: `  linerate sim
   linerate sim --socket /tmp/lr.sock --pcap-dir out/
   linerate sim --uart-div 4 --in port0=traffic.pcap --pcap-dir out/
+  linerate sim --tap port0=lr0 --tap port1=lr1   # then: ip link set lr0 netns h0 ...
   # in another terminal:
   linerate fib load --dev serial:/dev/pts/3 --config router.conf`,
 		Args: cobra.NoArgs,
@@ -60,6 +64,7 @@ DIR/portN.pcap with --pcap-dir. --in portN=FILE.pcap sends a capture into port N
 	f.StringVar(&o.LinkPorts, "link-ports", "", "comma-separated ports whose output goes to the host over the link")
 	f.StringVar(&o.PcapDir, "pcap-dir", "", "write frames leaving the other ports to DIR/portN.pcap")
 	f.StringArrayVar(&o.In, "in", nil, "portN=FILE.pcap: frames to send into port N (repeatable)")
+	f.StringArrayVar(&o.Tap, "tap", nil, "portN=IFNAME: attach port N to a TAP interface (created if missing; needs root)")
 	f.StringVar(&o.Wave, "wave", "", "write an FST waveform of the whole run")
 	f.BoolVar(&o.RealTime, "realtime", false, "never run faster than the 48 MHz clock in wall time")
 	return c
@@ -110,8 +115,17 @@ func RunSim(o *SimOptions, w, errw io.Writer) error {
 		}
 		inputs = append(inputs, input{p, pkts})
 	}
+	taps := map[int]string{}
+	for _, spec := range o.Tap {
+		name, ifname, ok := strings.Cut(spec, "=")
+		p, err := strconv.Atoi(strings.TrimPrefix(name, "port"))
+		if !ok || err != nil || !strings.HasPrefix(name, "port") || ifname == "" {
+			return inputErr(fmt.Errorf("--tap %q: want portN=IFNAME", spec))
+		}
+		taps[p] = ifname
+	}
 	b, err := simboard.New(simboard.Options{UARTDiv: o.UARTDiv, LinkPorts: links, NoPTY: o.NoPTY,
-		Socket: o.Socket, WavePath: o.Wave, RealTime: o.RealTime})
+		Socket: o.Socket, WavePath: o.Wave, RealTime: o.RealTime, Taps: taps})
 	if err != nil {
 		return err
 	}
