@@ -19,10 +19,7 @@ import (
 func openPTY(t *testing.T) (*os.File, string) {
 	t.Helper()
 	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("no /dev/ptmx on this machine")
-	}
-	if err != nil {
+	if err != nil { // every Linux machine has /dev/ptmx
 		t.Fatal(err)
 	}
 	var n int

@@ -1,3 +1,5 @@
+//go:build usbhw
+
 package transport_test
 
 import (
@@ -14,13 +16,14 @@ import (
 	"github.com/linerate/linerate/hostdrv/transport"
 )
 
-// TestUSBHardware runs against a real FTDI board: LINERATE_USB_TEST=usb:0403:6010 (any URI
-// Open takes). With LINERATE_USB_LOOPBACK=1 the channel's TX must be wired to its RX (or the
+// TestUSBHardware runs against a real FTDI board, built only with the usbhw tag:
+// LINERATE_USB_TEST=usb:0403:6010 go test -tags usbhw -run USBHardware ./hostdrv/transport/
+// (any URI Open takes). With LINERATE_USB_LOOPBACK=1 the channel's TX must be wired to its RX (or the
 // FPGA must echo), and the bytes sent are read back.
 func TestUSBHardware(t *testing.T) {
 	uri := os.Getenv("LINERATE_USB_TEST")
 	if uri == "" {
-		t.Skip("needs a board: set LINERATE_USB_TEST=usb:0403:6010")
+		t.Fatal("needs a board: set LINERATE_USB_TEST=usb:0403:6010")
 	}
 	ctx := context.Background()
 	for round := range 2 { // the second Open proves Close released the channel
