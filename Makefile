@@ -19,7 +19,7 @@ RTL_HDRS := $(wildcard rtl/*/*.vh)
 RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr -Irtl/link
 VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-initial unique \
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VSIM)/obj
-VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj
+VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj -Icosim/csrc
 
 APT_PKGS := verilator yosys iverilog zlib1g-dev libpcap-dev iproute2 g++ make libusb-1.0-0-dev pkg-config iputils-ping
 .PHONY: all deps gen gen-check vsim build demo test test-go lint lint-rtl lint-go bench clean
@@ -54,7 +54,7 @@ $(VSIM)/libverilated.a: $(VSIM)/obj/Vlr_core__ALL.a
 	rm -f $@
 	ar rcs $@ $(VSIM)/obj/verilated.o $(VSIM)/obj/verilated_fst_c.o $(VSIM)/obj/verilated_threads.o
 
-$(VSIM)/liblrsim.a: $(VSIM)/obj/Vlr_core__ALL.a cosim/vsim/csrc/lrsim.cpp cosim/vsim/csrc/lrsim.h
+$(VSIM)/liblrsim.a: $(VSIM)/obj/Vlr_core__ALL.a cosim/vsim/csrc/lrsim.cpp cosim/vsim/csrc/lrsim.h cosim/csrc/lr_stream.h
 	g++ $(VSIM_CXXFLAGS) -c cosim/vsim/csrc/lrsim.cpp -o $(VSIM)/lrsim.o
 	rm -f $@
 	ar rcs $@ $(VSIM)/lrsim.o
@@ -73,7 +73,7 @@ VBOARD_LPM := 2048
 VBOARD_PARAMS := -GLPM_ENTRIES=$(VBOARD_LPM) -GBUILD_ID=32\'h$(GIT_ID) -GBUILD_DATE=32\'d$(BUILD_DATE)
 VBOARD_FLAGS := --cc --top-module lr_router $(RTL_INC) -O3 --x-assign fast --x-initial unique \
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VBOARD)/obj $(VBOARD_PARAMS)
-VBOARD_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VBOARD)/obj \
+VBOARD_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VBOARD)/obj -Icosim/csrc \
 	-DLR_LPM_ENTRIES=$(VBOARD_LPM) -include $(VBOARD)/obj/lr_build.h
 
 $(VBOARD)/obj/Vlr_router__ALL.a: $(RTL_SRCS) $(RTL_HDRS) Makefile
@@ -82,7 +82,7 @@ $(VBOARD)/obj/Vlr_router__ALL.a: $(RTL_SRCS) $(RTL_HDRS) Makefile
 	printf '#define LR_BUILD_ID 0x%su\n#define LR_BUILD_DATE %su\n' $(GIT_ID) $(BUILD_DATE) > $(VBOARD)/obj/lr_build.h
 	$(MAKE) -s -C $(VBOARD)/obj -f Vlr_router.mk -j$(JOBS) Vlr_router__ALL.a OPT_FAST=-O2 OPT_GLOBAL=-O2 >/dev/null
 
-$(VBOARD)/libvboard.a: $(VBOARD)/obj/Vlr_router__ALL.a cosim/vboard/csrc/vboard.cpp cosim/vboard/csrc/vboard.h
+$(VBOARD)/libvboard.a: $(VBOARD)/obj/Vlr_router__ALL.a cosim/vboard/csrc/vboard.cpp cosim/vboard/csrc/vboard.h cosim/csrc/lr_stream.h
 	g++ $(VBOARD_CXXFLAGS) -c cosim/vboard/csrc/vboard.cpp -o $(VBOARD)/vboard.o
 	rm -f $@
 	ar rcs $@ $(VBOARD)/vboard.o
