@@ -133,6 +133,7 @@ type Stats struct {
 	PuntSeqRestart uint64 // punt sequence started again (device reset)
 	PuntsQueueDrop uint64 // punts dropped because the reader did not keep up
 	PortFrames     uint64
+	PortQueueDrop  uint64 // port frames dropped because the reader did not keep up
 	DeviceFrames   uint64 // unsolicited frames from the device (punts, port frames)
 	DeviceLost     uint64 // gaps in the device's own frame sequence
 	WireTx, WireRx uint64 // bytes written to and read from the transport
@@ -269,7 +270,7 @@ func (d *Device) dispatch(f link.Frame) {
 			case d.ports <- pf:
 				d.count(func(s *Stats) { s.PortFrames++ })
 			default:
-				d.count(func(s *Stats) { s.PuntsQueueDrop++ })
+				d.count(func(s *Stats) { s.PortQueueDrop++ })
 			}
 		}
 	default:

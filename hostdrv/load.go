@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/linerate/linerate/hostdrv/regmap"
@@ -108,22 +109,26 @@ func (d *Device) loadOnce(ctx context.Context, want *tables.Image, opt LoadOptio
 	return nil
 }
 
+// entry maps one planned write to its table's registers and field values.
+func entry(w tables.Write) (*regmap.Table, []uint32) {
+	switch w.Table {
+	case tables.TablePort:
+		return &regmap.TablePort, regmap.PortFields(*w.Port)
+	case tables.TableRAddr:
+		return &regmap.TableRAddr, regmap.RAddrFields(*w.RAddr)
+	case tables.TableLPM:
+		return &regmap.TableLPM, regmap.LPMFields(*w.LPM)
+	default:
+		return &regmap.TableAdj, regmap.AdjFields(*w.Adj)
+	}
+}
+
 // Touched lists the entries a plan writes, each once.
 func Touched(p *tables.UpdatePlan) []EntryRef {
 	seen := map[EntryRef]bool{}
 	var out []EntryRef
 	for _, w := range p.Writes {
-		var t *regmap.Table
-		switch w.Table {
-		case tables.TablePort:
-			t = &regmap.TablePort
-		case tables.TableRAddr:
-			t = &regmap.TableRAddr
-		case tables.TableLPM:
-			t = &regmap.TableLPM
-		case tables.TableAdj:
-			t = &regmap.TableAdj
-		}
+		t, _ := entry(w)
 		r := EntryRef{t, w.Index}
 		if !seen[r] {
 			seen[r] = true
@@ -137,16 +142,8 @@ func Touched(p *tables.UpdatePlan) []EntryRef {
 func PlanOps(p *tables.UpdatePlan) []regmap.Op {
 	var ops []regmap.Op
 	for _, w := range p.Writes {
-		switch w.Table {
-		case tables.TablePort:
-			ops = regmap.TablePort.EntryWrites(ops, w.Index, regmap.PortFields(*w.Port))
-		case tables.TableRAddr:
-			ops = regmap.TableRAddr.EntryWrites(ops, w.Index, regmap.RAddrFields(*w.RAddr))
-		case tables.TableLPM:
-			ops = regmap.TableLPM.EntryWrites(ops, w.Index, regmap.LPMFields(*w.LPM))
-		case tables.TableAdj:
-			ops = regmap.TableAdj.EntryWrites(ops, w.Index, regmap.AdjFields(*w.Adj))
-		}
+		t, fields := entry(w)
+		ops = t.EntryWrites(ops, w.Index, fields)
 	}
 	return ops
 }
@@ -155,24 +152,14 @@ func PlanOps(p *tables.UpdatePlan) []regmap.Op {
 // sizes (layout included; annotations ignored).
 func ImageDiff(a, b *tables.Image) []string {
 	var out []string
-	cmp := func(name string, n int, fa, fb func(i int) []uint32) {
+	for _, t := range AllTables {
+		n := min(regmap.TableLen(t, a.Sizes), regmap.TableLen(t, b.Sizes))
 		for i := 0; i < n; i++ {
-			x, y := fa(i), fb(i)
-			for k := range x {
-				if x[k] != y[k] {
-					out = append(out, fmt.Sprintf("%s[%d]: %x, want %x", name, i, x, y))
-					break
-				}
+			x, y := regmap.EntryFields(a, t, i), regmap.EntryFields(b, t, i)
+			if !slices.Equal(x, y) {
+				out = append(out, fmt.Sprintf("%s[%d]: %x, want %x", t.Name, i, x, y))
 			}
 		}
 	}
-	cmp("port", min(len(a.Ports), len(b.Ports)), func(i int) []uint32 { return regmap.PortFields(a.Ports[i]) },
-		func(i int) []uint32 { return regmap.PortFields(b.Ports[i]) })
-	cmp("raddr", min(len(a.RAddr), len(b.RAddr)), func(i int) []uint32 { return regmap.RAddrFields(a.RAddr[i]) },
-		func(i int) []uint32 { return regmap.RAddrFields(b.RAddr[i]) })
-	cmp("adj", min(len(a.Adj), len(b.Adj)), func(i int) []uint32 { return regmap.AdjFields(a.Adj[i]) },
-		func(i int) []uint32 { return regmap.AdjFields(b.Adj[i]) })
-	cmp("lpm", min(len(a.LPM), len(b.LPM)), func(i int) []uint32 { return regmap.LPMFields(a.LPM[i]) },
-		func(i int) []uint32 { return regmap.LPMFields(b.LPM[i]) })
 	return out
 }

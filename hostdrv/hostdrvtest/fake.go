@@ -349,7 +349,7 @@ func (b *Board) write(a uint16, v uint32) {
 			regmap.DecodeEntry(b.im, t, i, b.staging[t])
 			b.dirty = true
 		} else if v == regmap.CmdRead {
-			copy(b.staging[t], entryFields(b.im, t, i))
+			copy(b.staging[t], regmap.EntryFields(b.im, t, i))
 		}
 	case off >= regmap.TableDataOff && int(off-regmap.TableDataOff)/4 < len(t.Fields):
 		k := int(off-regmap.TableDataOff) / 4
@@ -359,20 +359,6 @@ func (b *Board) write(a uint16, v uint32) {
 		}
 		b.staging[t][k] = v
 	}
-}
-
-func entryFields(im *tables.Image, t *regmap.Table, i int) []uint32 {
-	switch t {
-	case &regmap.TablePort:
-		return regmap.PortFields(im.Ports[i])
-	case &regmap.TableRAddr:
-		return regmap.RAddrFields(im.RAddr[i])
-	case &regmap.TableLPM:
-		return regmap.LPMFields(im.LPM[i])
-	case &regmap.TableAdj:
-		return regmap.AdjFields(im.Adj[i])
-	}
-	return nil
 }
 
 func (b *Board) read(a uint16) uint32 {

@@ -33,9 +33,6 @@ const (
 	MaxCount       = 255 // words per op
 )
 
-// Inject header flags (byte 2).
-const InjectToPipeline uint8 = 0x01
-
 // HelloLen is the length of a HELLO answer's payload; HelloRegs core registers follow the
 // HelloFixed link facts.
 const (

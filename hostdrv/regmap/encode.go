@@ -82,6 +82,22 @@ func ImageWrites(im *tables.Image) []Op {
 	return ops
 }
 
+// EntryFields encodes entry i of table t of im as the table's field values (DecodeEntry's
+// inverse).
+func EntryFields(im *tables.Image, t *Table, i int) []uint32 {
+	switch t {
+	case &TablePort:
+		return PortFields(im.Ports[i])
+	case &TableRAddr:
+		return RAddrFields(im.RAddr[i])
+	case &TableLPM:
+		return LPMFields(im.LPM[i])
+	case &TableAdj:
+		return AdjFields(im.Adj[i])
+	}
+	return nil
+}
+
 // DecodeEntry fills the entry of table t at index i of im from field values read back.
 func DecodeEntry(im *tables.Image, t *Table, i int, f []uint32) error {
 	if len(f) != len(t.Fields) {

@@ -20,7 +20,6 @@ import (
 	"github.com/linerate/linerate/cosim/model"
 	"github.com/linerate/linerate/cosim/pcapio"
 	"github.com/linerate/linerate/hostdrv"
-	"github.com/linerate/linerate/hostdrv/transport"
 )
 
 // DeviceOptions name the device every device command talks to.
@@ -47,6 +46,24 @@ func (o *DeviceOptions) open(ctx context.Context) (*hostdrv.Device, error) {
 		return nil, inputErr(err)
 	}
 	return d, nil
+}
+
+// session opens the device for one command: ctx ends on SIGINT/SIGTERM or after the timeout;
+// end closes the device and releases ctx.
+func (o *DeviceOptions) session() (ctx context.Context, d *hostdrv.Device, end func(), err error) {
+	ctx, cancel := signalContext(o.Timeout)
+	if d, err = o.open(ctx); err != nil {
+		cancel()
+		return nil, nil, nil, err
+	}
+	return ctx, d, func() { d.Close(); cancel() }, nil
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // signalContext ends on SIGINT/SIGTERM or after the timeout.
@@ -86,8 +103,6 @@ func progress(w io.Writer, what string) func(done, total int) {
 	}
 }
 
-var _ = transport.Open
-
 // ---------------------------------------------------------------- info
 
 func newInfoCmd() *cobra.Command {
@@ -99,13 +114,11 @@ func newInfoCmd() *cobra.Command {
   linerate info --dev sim:unix:/tmp/linerate.sock`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, cancel := signalContext(o.Timeout)
-			defer cancel()
-			d, err := o.open(ctx)
+			_, d, end, err := o.session()
 			if err != nil {
 				return err
 			}
-			defer d.Close()
+			defer end()
 			fmt.Fprintln(cmd.OutOrStdout(), d.Info())
 			return nil
 		},
@@ -147,13 +160,11 @@ are zero are left out of the table.`,
 
 // RunCounters is `linerate counters`.
 func RunCounters(o *CountersOptions, w io.Writer) error {
-	ctx, cancel := signalContext(o.Timeout)
-	defer cancel()
-	d, err := o.open(ctx)
+	ctx, d, end, err := o.session()
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer end()
 	cs, err := d.Counters(ctx)
 	if err != nil {
 		return err
@@ -168,9 +179,7 @@ func RunCounters(o *CountersOptions, w io.Writer) error {
 		for _, c := range cs {
 			m[c.Name] = c.Value
 		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(m)
+		return writeJSON(w, m)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, c := range cs {
@@ -217,13 +226,11 @@ frames arrived. Punts lost on the way (sequence gaps) are reported at the end.`,
 
 // RunPunt is `linerate punt`.
 func RunPunt(o *PuntOptions, w, errw io.Writer) error {
-	ctx, cancel := signalContext(o.Timeout)
-	defer cancel()
-	d, err := o.open(ctx)
+	ctx, d, end, err := o.session()
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer end()
 	var pw *pcapio.Writer
 	if o.Write != "" {
 		if pw, err = pcapio.Create(o.Write, pcapio.FormatPcapng); err != nil {
@@ -320,13 +327,11 @@ func RunInject(o *InjectOptions, w io.Writer) error {
 	default:
 		return inputErr(errors.New("give --pcap FILE or --hex HEX"))
 	}
-	ctx, cancel := signalContext(o.Timeout)
-	defer cancel()
-	d, err := o.open(ctx)
+	ctx, d, end, err := o.session()
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer end()
 	for i, f := range frames {
 		if o.Pipeline {
 			err = d.InjectPipeline(ctx, o.Port, model.AppendFCS(append([]byte(nil), f...)))

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -64,13 +63,11 @@ func RunFibShow(o *FibShowOptions, w io.Writer) error {
 	case o.Dev != "" && o.Config != "":
 		return inputErr(errors.New("give --config or --dev, not both"))
 	case o.Dev != "":
-		ctx, cancel := signalContext(o.Timeout)
-		defer cancel()
-		d, err := o.open(ctx)
+		ctx, d, end, err := o.session()
 		if err != nil {
 			return err
 		}
-		defer d.Close()
+		defer end()
 		if im, err = d.ReadImage(ctx, progress(os.Stderr, "reading tables")); err != nil {
 			return err
 		}
@@ -81,9 +78,7 @@ func RunFibShow(o *FibShowOptions, w io.Writer) error {
 		}
 	}
 	if o.JSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(im)
+		return writeJSON(w, im)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PORT\tMAC\tMTU")
@@ -161,36 +156,34 @@ detected and the load starts over.`,
 	return c
 }
 
-// deviceAndConfig opens the device and compiles the configuration for its table sizes. The
+// configSession is session plus the configuration compiled for the device's table sizes; the
 // configuration is parsed before anything is written.
-func deviceAndConfig(ctx context.Context, o *DeviceOptions, config string) (*hostdrv.Device, *tables.Image, error) {
+func (o *DeviceOptions) configSession(config string) (context.Context, *hostdrv.Device, *tables.Image, func(), error) {
 	if config == "" {
-		return nil, nil, inputErr(errors.New("--config is required"))
+		return nil, nil, nil, nil, inputErr(errors.New("--config is required"))
 	}
 	if _, err := os.Stat(config); err != nil {
-		return nil, nil, inputErr(err)
+		return nil, nil, nil, nil, inputErr(err)
 	}
-	d, err := o.open(ctx)
+	ctx, d, end, err := o.session()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	im, _, err := tables.Build(config, d.Info().Sizes())
 	if err != nil {
-		d.Close()
-		return nil, nil, inputErr(err)
+		end()
+		return nil, nil, nil, nil, inputErr(err)
 	}
-	return d, im, nil
+	return ctx, d, im, end, nil
 }
 
 // RunFibLoad is `linerate fib load`.
 func RunFibLoad(o *FibLoadOptions, w, errw io.Writer) error {
-	ctx, cancel := signalContext(o.Timeout)
-	defer cancel()
-	d, want, err := deviceAndConfig(ctx, &o.DeviceOptions, o.Config)
+	ctx, d, want, end, err := o.configSession(o.Config)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer end()
 	var prog func(stage string, done, total int)
 	if isTerminal(errw) {
 		p := map[string]func(int, int){}
@@ -208,9 +201,7 @@ func RunFibLoad(o *FibLoadOptions, w, errw io.Writer) error {
 	st := d.Stats()
 	pl := res.Plan
 	if o.JSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"added": pl.Added, "changed": pl.Changed, "removed": pl.Removed,
+		return writeJSON(w, map[string]any{"added": pl.Added, "changed": pl.Changed, "removed": pl.Removed,
 			"moves": pl.Moves, "writes": res.Writes, "requests": res.Requests, "restarts": res.Restarts,
 			"write_seconds": res.Write.Seconds(), "retransmits": st.Retransmits, "verified": !o.NoVerify})
 	}
@@ -252,13 +243,11 @@ entries sit in the TCAM does not matter. Exit status 0 when they are the same, 1
 
 // RunFibDiff is `linerate fib diff`.
 func RunFibDiff(o *FibLoadOptions, w io.Writer) error {
-	ctx, cancel := signalContext(o.Timeout)
-	defer cancel()
-	d, want, err := deviceAndConfig(ctx, &o.DeviceOptions, o.Config)
+	ctx, d, want, end, err := o.configSession(o.Config)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer end()
 	cur, err := d.ReadImage(ctx, progress(os.Stderr, "reading tables"))
 	if err != nil {
 		return err

@@ -86,6 +86,16 @@ func parsePortList(s string) (uint32, error) {
 	return m, nil
 }
 
+// portSpec splits a flag value portN=VALUE.
+func portSpec(flag, spec string) (int, string, error) {
+	name, value, ok := strings.Cut(spec, "=")
+	p, err := strconv.Atoi(strings.TrimPrefix(name, "port"))
+	if !ok || err != nil || p < 0 || !strings.HasPrefix(name, "port") || value == "" {
+		return 0, "", inputErr(fmt.Errorf("%s %q: want portN=VALUE, e.g. port0=...", flag, spec))
+	}
+	return p, value, nil
+}
+
 // RunSim is `linerate sim`.
 func RunSim(o *SimOptions, w, errw io.Writer) error {
 	if o.NoPTY && o.Socket == "" {
@@ -104,10 +114,9 @@ func RunSim(o *SimOptions, w, errw io.Writer) error {
 	}
 	var inputs []input
 	for _, spec := range o.In {
-		name, file, ok := strings.Cut(spec, "=")
-		p, err := strconv.Atoi(strings.TrimPrefix(name, "port"))
-		if !ok || err != nil || !strings.HasPrefix(name, "port") {
-			return inputErr(fmt.Errorf("--in %q: want portN=FILE", spec))
+		p, file, err := portSpec("--in", spec)
+		if err != nil {
+			return err
 		}
 		pkts, err := pcapio.ReadPcap(file)
 		if err != nil {
@@ -117,10 +126,9 @@ func RunSim(o *SimOptions, w, errw io.Writer) error {
 	}
 	taps := map[int]string{}
 	for _, spec := range o.Tap {
-		name, ifname, ok := strings.Cut(spec, "=")
-		p, err := strconv.Atoi(strings.TrimPrefix(name, "port"))
-		if !ok || err != nil || !strings.HasPrefix(name, "port") || ifname == "" {
-			return inputErr(fmt.Errorf("--tap %q: want portN=IFNAME", spec))
+		p, ifname, err := portSpec("--tap", spec)
+		if err != nil {
+			return err
 		}
 		taps[p] = ifname
 	}
