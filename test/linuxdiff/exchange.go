@@ -33,6 +33,9 @@ type KernelOutcome struct {
 	// Replies counts other IPv4 packets the router sent to the input's source while its batch
 	// was in flight: echo replies, TCP resets.
 	Replies int
+	// Frames are all the frames attributed to the input (copies, ICMP errors, ARP requests and
+	// replies, local replies), for the whole-router comparison.
+	Frames []Capture
 	// RateLimited is set by the caller when the kernel may have suppressed its answer to the
 	// input by a rate limit the lab cannot switch off (see NotForwarded).
 	RateLimited bool
@@ -266,11 +269,13 @@ func (x *exchange) attribute(caps []Capture, batch []int) {
 		if untaggedIPv4(c.Data) {
 			if i, ok := x.byKey[keyAt(c.Data[14:])]; ok {
 				out[i].Copies = append(out[i].Copies, c)
+				out[i].Frames = append(out[i].Frames, c)
 				continue
 			}
 			if e, ok := parseICMPError(c.Data); ok {
 				if i, ok := x.byKey[e.Quoted]; ok {
 					out[i].ICMP = append(out[i].ICMP, e)
+					out[i].Frames = append(out[i].Frames, c)
 					continue
 				}
 			}
@@ -279,6 +284,7 @@ func (x *exchange) attribute(caps []Capture, batch []int) {
 			for _, i := range batch {
 				if untaggedIPv4(x.in[i].Data) && keyAt(x.in[i].Data[14:]).Src == dst {
 					out[i].Replies++
+					out[i].Frames = append(out[i].Frames, c)
 					found = true
 				}
 			}
@@ -293,6 +299,7 @@ func (x *exchange) attribute(caps []Capture, batch []int) {
 				if a.Op == 2 {
 					if q, ok := parseARP(x.in[i].Data); ok && q.SPA == a.TPA {
 						out[i].ARPReplies++
+						out[i].Frames = append(out[i].Frames, c)
 						found = true
 					}
 					continue
@@ -300,6 +307,7 @@ func (x *exchange) attribute(caps []Capture, batch []int) {
 				for _, r := range x.arpTargets(i) {
 					if r == a.TPA {
 						out[i].ARPRequests++
+						out[i].Frames = append(out[i].Frames, c)
 						found = true
 						break
 					}

@@ -187,6 +187,30 @@ func runDiff(t *testing.T, c diffCase) {
 		t.Errorf("the kernel forwarded %d frames and did not forward %d: the lab does not work", forwarded, notForwarded)
 	}
 
+	// The whole router: what linerate's data plane and slow path send because of each frame
+	// against everything the kernel sent because of it.
+	whole, wholeFail := map[string]int{}, 0
+	for i, f := range in {
+		r := &lr.Model[i]
+		if !r.ToCPU && r.Reason != punt.Forward {
+			continue // dropped by the data plane: judged above
+		}
+		mine := WholeRouter(cfg, f, r)
+		if d := CompareWhole(&ex.Outcomes[i], mine, im.IsRouterAddr, cosim.DescribeFrame); d != "" {
+			wholeFail++
+			if wholeFail <= 30 {
+				t.Errorf("whole router, frame %d (%s) in port%d, linerate %s:\n  frame: %s%s",
+					i, f.Kind, f.Port, DescribeResult(r), cosim.DescribeFrame(f.Data), d)
+			}
+			continue
+		}
+		whole[DescribeResult(r)] += len(mine)
+	}
+	if wholeFail > 30 {
+		t.Errorf("whole router: ... %d frames differ in all", wholeFail)
+	}
+	t.Logf("whole router: frames sent alike, by linerate's decision: %v", whole)
+
 	// Frames the kernel sent that no input explains. IPv4 packets not from a router address
 	// would be the kernel forwarding something linerate never saw.
 	for _, u := range ex.Unattributed {
