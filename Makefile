@@ -21,7 +21,7 @@ VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VSIM)/obj
 VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj -Icosim/csrc
 
-APT_PKGS := verilator yosys iverilog zlib1g-dev libpcap-dev iproute2 g++ make libusb-1.0-0-dev pkg-config iputils-ping
+APT_PKGS := verilator yosys iverilog zlib1g-dev libpcap-dev iproute2 g++ make libusb-1.0-0-dev pkg-config iputils-ping iputils-tracepath
 .PHONY: all deps gen gen-check vsim build demo test test-go lint lint-rtl lint-go bench clean
 
 all: build

@@ -24,6 +24,14 @@ type LoadOptions struct {
 	AllowBreak bool
 }
 
+// stage returns the progress callback of one stage, or nil.
+func (opt LoadOptions) stage(name string) func(done, total int) {
+	if opt.Progress == nil {
+		return nil
+	}
+	return func(done, total int) { opt.Progress(name, done, total) }
+}
+
 // LoadResult tells what a load did.
 type LoadResult struct {
 	Plan     *tables.UpdatePlan
@@ -67,18 +75,31 @@ func (d *Device) LoadTables(ctx context.Context, want *tables.Image, opt LoadOpt
 }
 
 func (d *Device) loadOnce(ctx context.Context, want *tables.Image, opt LoadOptions, res *LoadResult) error {
-	stage := func(name string) func(done, total int) {
-		if opt.Progress == nil {
-			return nil
-		}
-		return func(done, total int) { opt.Progress(name, done, total) }
-	}
+	stage := opt.stage
 	t0 := time.Now()
 	cur, err := d.ReadImage(ctx, stage("read"))
 	if err != nil {
 		return err
 	}
 	res.Read += time.Since(t0)
+	return d.apply(ctx, cur, want, opt, res)
+}
+
+// UpdateTables is LoadTables without the read: the caller knows what the device holds (cur,
+// the Result of its last load or update: a daemon that owns the device). It plans, writes and
+// verifies the written entries. After a device reset (ErrDeviceReset) the caller must load
+// again, since the device no longer holds cur.
+func (d *Device) UpdateTables(ctx context.Context, cur, want *tables.Image, opt LoadOptions) (*LoadResult, error) {
+	if want.Sizes != d.Info().Sizes() || cur.Sizes != want.Sizes {
+		return nil, fmt.Errorf("update: the images are for tables of %+v and %+v, the device has %+v", cur.Sizes, want.Sizes, d.Info().Sizes())
+	}
+	res := &LoadResult{}
+	return res, d.apply(ctx, cur, want, opt, res)
+}
+
+// apply plans the writes from cur to want, writes them and reads them back.
+func (d *Device) apply(ctx context.Context, cur, want *tables.Image, opt LoadOptions, res *LoadResult) error {
+	stage := opt.stage
 	plan, err := tables.Plan(cur, want, tables.PlanOptions{AllowBreak: opt.AllowBreak})
 	if err != nil {
 		return fmt.Errorf("load: %w", err)

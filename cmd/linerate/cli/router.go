@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/linerate/linerate/hostdrv/router"
+	"github.com/linerate/linerate/tables"
+)
+
+// RouterOptions are the options of `linerate router`.
+type RouterOptions struct {
+	DeviceOptions
+	Config        string
+	PuntRate      float64
+	PuntBurst     int
+	ReachableTime time.Duration
+	NoICMPLimit   bool
+	Quiet         bool
+}
+
+func newRouterCmd() *cobra.Command {
+	o := &RouterOptions{}
+	c := &cobra.Command{
+		Use:   "router --dev DEV --config FILE",
+		Short: "Run the control plane: load the tables, then answer what the data plane punts",
+		Long: `router is the control-plane daemon. It loads the configuration's tables into the device
+(before that, ports have no MTU and forward nothing), then runs the slow path until SIGINT/SIGTERM:
+
+  arp           answers requests for router addresses, learns senders
+  to_me         echo replies; port unreachable (UDP), resets (TCP), protocol unreachable
+  ttl_expired   ICMP time exceeded          no_route   ICMP net unreachable
+  glean         ARP for the next hop, holds the packets, forwards them and installs the
+                neighbour in the data plane when it answers (host unreachable when not)
+  mtu_exceeded  ICMP fragmentation needed (DF set), else fragments
+  ip_options    forwards in software (Record Route filled in; source routes dropped)
+
+Punts go through per-class rate limits (--punt-rate per second per class: arp, local,
+transit, error, other), so a flood of one class is dropped at the host without delaying ARP
+or the others; the data plane keeps forwarding transit traffic regardless. Learned neighbours
+are probed after --reachable-time without a confirmation and removed when they stay silent.
+Events are logged on stderr; the counters are printed when it stops.`,
+		Example: `  linerate sim --tap port0=lr0 --tap port1=lr1 &     # prints device: serial:/dev/pts/N
+  linerate router --dev serial:/dev/pts/3 --config router.conf`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return RunRouter(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	o.flags(c)
+	c.Flags().Lookup("timeout").DefValue = "0"
+	o.Timeout = 0
+	f := c.Flags()
+	f.StringVar(&o.Config, "config", "", "router configuration (iproute2 batch subset)")
+	f.Float64Var(&o.PuntRate, "punt-rate", 1000, "punts per second taken from each class")
+	f.IntVar(&o.PuntBurst, "punt-burst", 200, "burst of each class's rate limit")
+	f.DurationVar(&o.ReachableTime, "reachable-time", 60*time.Second, "trust a learned neighbour this long without a confirmation")
+	f.BoolVar(&o.NoICMPLimit, "no-icmp-limit", false, "no per-destination ICMP error rate limit (Linux's icmp_ratelimit)")
+	f.BoolVar(&o.Quiet, "quiet", false, "no event log")
+	return c
+}
+
+// RunRouter is `linerate router`.
+func RunRouter(o *RouterOptions, w, errw io.Writer) error {
+	if o.Config == "" {
+		return inputErr(errors.New("--config is required"))
+	}
+	if _, err := os.Stat(o.Config); err != nil {
+		return inputErr(err)
+	}
+	ctx, d, end, err := o.session()
+	if err != nil {
+		return err
+	}
+	defer end()
+	cfg, err := tables.LoadConfig(o.Config, d.Info().Sizes())
+	if err != nil {
+		return inputErr(err)
+	}
+	log := errw
+	if o.Quiet {
+		log = io.Discard
+	}
+	r := router.NewRouter(d, cfg, router.DaemonOptions{
+		Stack:    router.Options{ReachableTime: o.ReachableTime, NoICMPLimit: o.NoICMPLimit},
+		PuntRate: o.PuntRate, PuntBurst: o.PuntBurst, Log: log,
+	})
+	go func() {
+		select {
+		case <-r.Ready():
+			fmt.Fprintf(w, "router: %s on %s, answering punts\n", cfg.Name, o.Dev)
+		case <-ctx.Done():
+		}
+	}()
+	if err := r.Run(ctx); err != nil {
+		return err
+	}
+	printRouterStats(w, r)
+	return nil
+}
+
+// printRouterStats prints the daemon's counters.
+func printRouterStats(w io.Writer, r *router.Router) {
+	ds, ss := r.Stats()
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "counter\tvalue")
+	for _, c := range []string{router.ClassARP, router.ClassLocal, router.ClassTransit, router.ClassError, router.ClassOther} {
+		fmt.Fprintf(tw, "punts.%s\t%d\n", c, ds.Punts[c])
+		fmt.Fprintf(tw, "punts_dropped.%s\t%d\n", c, ds.PuntsDropped[c])
+	}
+	for _, m := range []struct {
+		prefix string
+		v      map[string]uint64
+	}{{"sent", ss.Sent}, {"dropped", ss.Dropped}} {
+		keys := make([]string, 0, len(m.v))
+		for k := range m.v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			fmt.Fprintf(tw, "%s.%s\t%d\n", m.prefix, strings.ReplaceAll(k, " ", "_"), m.v[k])
+		}
+	}
+	fmt.Fprintf(tw, "injected\t%d\ninject_errors\t%d\ntable_updates\t%d\ntable_writes\t%d\nneighbours_learned\t%d\nneighbours_forgotten\t%d\nunresolved\t%d\nicmp_rate_limited\t%d\n",
+		ds.Injected, ds.InjectErrors, ds.TableUpdates, ds.TableWrites, ss.Learned, ss.Forgotten, ss.Unresolved, ss.ICMPLimited)
+	tw.Flush()
+}
