@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -53,6 +54,16 @@ type DaemonOptions struct {
 	Log io.Writer
 	// Load tunes the table loads.
 	Load hostdrv.LoadOptions
+	// Source, when set, supplies the routes and neighbours (the kernel route source, `linerate
+	// router --kernel NS`): each RouteSet replaces the configuration file's routes and adds its
+	// neighbours to the file's; ports and addresses stay the file's.
+	Source <-chan RouteSet
+}
+
+// RouteSet is the state of an outside route source.
+type RouteSet struct {
+	Routes    []tables.Route
+	Neighbors []tables.Neighbor
 }
 
 // DaemonStats count what the daemon did beyond the stack.
@@ -152,9 +163,12 @@ func (r *Router) Run(ctx context.Context) error {
 			wait = max(time.Until(next), 0)
 		}
 		timer.Reset(wait) // (Go >= 1.23 timers: no stale tick survives a Reset)
-		p, ok, fired := r.take(ctx, timer.C)
+		p, ok, fired, rs, haveRS := r.take(ctx, timer.C)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if haveRS {
+			r.setRoutes(rs)
 		}
 		now := time.Now()
 		var outs []Output
@@ -173,31 +187,56 @@ func (r *Router) Run(ctx context.Context) error {
 	}
 }
 
-// take waits for the next punt, in class order, or the timer.
-func (r *Router) take(ctx context.Context, timer <-chan time.Time) (p hostdrv.Punt, ok, fired bool) {
+// take waits for the next punt, in class order, the timer or a route source update.
+func (r *Router) take(ctx context.Context, timer <-chan time.Time) (p hostdrv.Punt, ok, fired bool, rs RouteSet, haveRS bool) {
 	for _, c := range classes { // the first class with a punt waiting
 		select {
 		case p = <-r.queues[c]:
-			return p, true, false
+			return p, true, false, rs, false
 		default:
 		}
 	}
 	select {
 	case <-ctx.Done():
 	case <-timer:
-		return p, false, true
+		fired = true
+	case rs, haveRS = <-r.opt.Source:
+		if !haveRS {
+			r.opt.Source = nil // closed: the source is done
+		}
 	case p = <-r.queues[ClassARP]:
-		return p, true, false
+		ok = true
 	case p = <-r.queues[ClassLocal]:
-		return p, true, false
+		ok = true
 	case p = <-r.queues[ClassTransit]:
-		return p, true, false
+		ok = true
 	case p = <-r.queues[ClassError]:
-		return p, true, false
+		ok = true
 	case p = <-r.queues[ClassOther]:
-		return p, true, false
+		ok = true
 	}
-	return p, false, false
+	return p, ok, fired, rs, haveRS
+}
+
+// setRoutes applies a route source's state: the file's configuration with the source's routes
+// and neighbours, checked by compiling it before the stack takes it.
+func (r *Router) setRoutes(rs RouteSet) {
+	c := *r.cfg
+	c.Routes = rs.Routes
+	c.Neighbors = slices.Clone(r.cfg.Neighbors)
+	for _, n := range rs.Neighbors {
+		if !slices.ContainsFunc(c.Neighbors, func(m tables.Neighbor) bool { return m.IP == n.IP }) {
+			c.Neighbors = append(c.Neighbors, n)
+		}
+	}
+	if _, err := tables.Compile(&c, r.dev.Info().Sizes()); err != nil {
+		r.logf("route source: not applied: %v", err)
+		return
+	}
+	r.mu.Lock()
+	r.stack.SetConfig(&c)
+	r.mu.Unlock()
+	r.logf("route source: %d routes, %d neighbours", len(rs.Routes), len(rs.Neighbors))
 }
 
 // intake moves punts from the device into the class queues through the rate limits; what

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -135,5 +136,34 @@ func TestDaemonSurvivesFlood(t *testing.T) {
 			t.Fatalf("flood not absorbed: %d of 20000 punts seen", total)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestDaemonRouteSource: a route source's routes replace the file's and reach the device.
+func TestDaemonRouteSource(t *testing.T) {
+	src := make(chan RouteSet, 1)
+	r, board, _ := daemon(t, DaemonOptions{Source: src})
+	cfg, _ := tables.LoadConfig(demoConf, tables.SimSizes)
+	via := tables.Route{Prefix: netip.MustParsePrefix("100.100.0.0/16"), Kind: tables.RouteVia, Gateway: netip.MustParseAddr("10.0.0.2"), Port: 3, Dev: true}
+	onlink := tables.Route{Prefix: netip.MustParsePrefix("192.168.1.0/24"), Kind: tables.RouteOnLink, Port: 3, Dev: true} // demo's neighbour 192.168.1.5 needs it
+	src <- RouteSet{Routes: []tables.Route{onlink, via}, Neighbors: []tables.Neighbor{{IP: netip.MustParseAddr("10.0.0.77"), MAC: net.HardwareAddr{2, 0, 0, 0, 7, 7}, Port: 3, State: "reachable"}}}
+	want := *cfg
+	want.Routes = []tables.Route{onlink, via}
+	want.Neighbors = append(want.Neighbors, tables.Neighbor{IP: netip.MustParseAddr("10.0.0.77"), MAC: net.HardwareAddr{2, 0, 0, 0, 7, 7}, Port: 3, State: "reachable"})
+	wantIm, err := tables.Compile(&want, tables.SimSizes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if same, _ := tables.Equivalent(board.Image(), wantIm); same {
+			break
+		}
+		if time.Now().After(deadline) {
+			_, diff := tables.Equivalent(board.Image(), wantIm)
+			ds, _ := r.Stats()
+			t.Fatalf("the device never held the source's routes: %v (stats %+v)", diff, ds)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

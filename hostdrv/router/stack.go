@@ -96,9 +96,27 @@ type Stack struct {
 // New returns the slow path of the router configured by cfg.
 func New(cfg *tables.Config, opt Options) *Stack {
 	opt.defaults()
-	s := &Stack{opt: opt, cfg: cfg, res: cfg.NewResolver(), local: map[netip.Addr]bool{},
-		neigh: map[netip.Addr]*neighbor{}, tokens: map[netip.Addr]*bucket{},
+	s := &Stack{opt: opt, neigh: map[netip.Addr]*neighbor{}, tokens: map[netip.Addr]*bucket{},
 		stats: Stats{Handled: map[string]uint64{}, Sent: map[string]uint64{}, Dropped: map[string]uint64{}}}
+	s.configure(cfg)
+	return s
+}
+
+// SetConfig changes the configuration (new routes or static neighbours, from the kernel route
+// source): learned and pending neighbours stay unless the new configuration names them.
+func (s *Stack) SetConfig(cfg *tables.Config) {
+	for ip, n := range s.neigh {
+		if n.state == stateStatic {
+			delete(s.neigh, ip)
+		}
+	}
+	s.configure(cfg)
+	s.gen++
+	s.stats.TableChanges++
+}
+
+func (s *Stack) configure(cfg *tables.Config) {
+	s.cfg, s.res, s.local = cfg, cfg.NewResolver(), map[netip.Addr]bool{}
 	s.ports = make([]port, len(cfg.Ports))
 	for i, p := range cfg.Ports {
 		mac := p.MAC
@@ -116,7 +134,6 @@ func New(cfg *tables.Config, opt Options) *Stack {
 	for _, n := range cfg.Neighbors {
 		s.neigh[n.IP] = &neighbor{ip: n.IP, port: n.Port, mac: n.MAC, state: stateStatic}
 	}
-	return s
 }
 
 // Stats returns a copy of the counters.
