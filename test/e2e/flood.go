@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"syscall"
 	"time"
+
+	"github.com/linerate/linerate/hostdrv/netns"
 )
 
 // Flood sends small UDP datagrams with IP TTL ttl from host h to dst as fast as its socket
@@ -17,7 +19,7 @@ import (
 // returns nil when ctx ends.
 func Flood(ctx context.Context, h *Host, dst netip.Addr, ttl int) error {
 	var conn *net.UDPConn
-	err := inNetns(h.NS, func() error {
+	err := netns.Do(h.NS, func() error {
 		c, err := net.DialUDP("udp4", nil, net.UDPAddrFromAddrPort(netip.AddrPortFrom(dst, 33434)))
 		if err != nil {
 			return err

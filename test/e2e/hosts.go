@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/linerate/linerate/hostdrv/netns"
 	"github.com/linerate/linerate/tables"
 )
 
@@ -160,7 +161,7 @@ func addHost(ctx context.Context, h *Host) error {
 	// No IPv6 (no link-local address, ND or MLD noise on the router's port): set before the
 	// interface arrives, so it inherits it from "default". A few ICMP errors answering tracepath
 	// probes must not be rate limited either.
-	if err := sysctls(h.NS, [][2]string{
+	if err := netns.SetSysctls(h.NS, [][2]string{
 		{"net.ipv6.conf.all.disable_ipv6", "1"},
 		{"net.ipv6.conf.default.disable_ipv6", "1"},
 		{"net.ipv4.icmp_ratelimit", "0"},
@@ -170,7 +171,7 @@ func addHost(ctx context.Context, h *Host) error {
 	if err := run(ctx, nil, "ip", "link", "set", "dev", h.IfName, "netns", h.NS); err != nil {
 		return err
 	}
-	if err := sysctls(h.NS, [][2]string{{"net.ipv6.conf." + h.IfName + ".disable_ipv6", "1"}}); err != nil {
+	if err := netns.SetSysctls(h.NS, [][2]string{{"net.ipv6.conf." + h.IfName + ".disable_ipv6", "1"}}); err != nil {
 		return err
 	}
 	var b bytes.Buffer

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/linerate/linerate/hostdrv/netns"
 )
 
 // LinuxRouterOptions configure NewLinuxRouter.
@@ -47,7 +49,7 @@ func NewLinuxRouter(ctx context.Context, opt LinuxRouterOptions) (r *LinuxRouter
 		}
 	}()
 	// No IPv6 at all: set before any interface exists, so every interface inherits it.
-	if err := sysctls(r.NS, [][2]string{
+	if err := netns.SetSysctls(r.NS, [][2]string{
 		{"net.ipv6.conf.all.disable_ipv6", "1"},
 		{"net.ipv6.conf.default.disable_ipv6", "1"},
 	}); err != nil {
@@ -75,7 +77,7 @@ func NewLinuxRouter(ctx context.Context, opt LinuxRouterOptions) (r *LinuxRouter
 			[2]string{"net.ipv4.conf." + dev + ".send_redirects", "0"},
 			[2]string{"net.ipv6.conf." + dev + ".disable_ipv6", "1"})
 	}
-	if err := sysctls(r.NS, kv); err != nil {
+	if err := netns.SetSysctls(r.NS, kv); err != nil {
 		return r, err
 	}
 	if err := run(ctx, nil, "ip", "-n", r.NS, "link", "set", "dev", "lo", "up"); err != nil {

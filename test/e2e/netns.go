@@ -10,75 +10,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // waitDelay bounds how long a command whose context is done may keep its output pipes open
 // after it was killed (a child it started could hold them).
 const waitDelay = 2 * time.Second
-
-// netnsDir is where `ip netns add` bind-mounts the namespaces it names.
-const netnsDir = "/var/run/netns"
-
-// inNetns runs fn on an OS thread of its own that has entered the named network namespace, and
-// returns fn's error. Sockets that fn opens stay in that namespace after it returns. The thread
-// goes back to its original namespace afterwards; should that fail, the thread stays locked and
-// exits with its goroutine, so no other goroutine ever runs in the wrong namespace.
-// (The helper of test/linuxdiff, with unix.Setns.)
-func inNetns(name string, fn func() error) error {
-	target, err := os.Open(filepath.Join(netnsDir, name))
-	if err != nil {
-		return fmt.Errorf("e2e: open namespace %s: %w", name, err)
-	}
-	defer target.Close()
-
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		// The thread's own namespace, which is the process's: no thread of this process is
-		// ever left in another one.
-		orig, err := os.Open("/proc/thread-self/ns/net")
-		if err != nil {
-			runtime.UnlockOSThread()
-			errc <- fmt.Errorf("e2e: open own namespace: %w", err)
-			return
-		}
-		defer orig.Close()
-		if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-			runtime.UnlockOSThread()
-			errc <- fmt.Errorf("e2e: enter namespace %s: %w", name, err)
-			return
-		}
-		ferr := fn()
-		if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
-			// Keep the thread locked: it is discarded when this goroutine ends.
-			errc <- fmt.Errorf("e2e: leave namespace %s: %w", name, err)
-			return
-		}
-		runtime.UnlockOSThread()
-		errc <- ferr
-	}()
-	return <-errc
-}
-
-// sysctls writes net.* sysctls (dotted names, as `sysctl -w` takes them) in the named
-// namespace. /proc/sys/net shows the namespace of the thread that opens it.
-func sysctls(ns string, kv [][2]string) error {
-	return inNetns(ns, func() error {
-		for _, s := range kv {
-			p := "/proc/sys/" + strings.ReplaceAll(s[0], ".", "/")
-			if err := os.WriteFile(p, []byte(s[1]+"\n"), 0); err != nil {
-				return fmt.Errorf("e2e: sysctl %s=%s in %s: %w", s[0], s[1], ns, err)
-			}
-		}
-		return nil
-	})
-}
 
 // uniqueSuffix tells one run's namespaces and interfaces apart from any other's: the process
 // id and random bits, so parallel tests and parallel runs never collide.

@@ -14,6 +14,8 @@ import (
 	"net"
 	"net/netip"
 	"time"
+
+	"github.com/linerate/linerate/hostdrv/netns"
 )
 
 // transferSeed seeds the pseudo-random bytes TCPTransfer sends: the same stream every run.
@@ -34,7 +36,7 @@ func TCPTransfer(ctx context.Context, client, server *Host, nbytes int) (int, ti
 	}
 	// A listener keeps the namespace it was created in after the thread leaves it.
 	var ln *net.TCPListener
-	err := inNetns(server.NS, func() error {
+	err := netns.Do(server.NS, func() error {
 		var err error
 		ln, err = net.ListenTCP("tcp4", net.TCPAddrFromAddrPort(netip.AddrPortFrom(server.Addr, 0)))
 		return err
@@ -54,7 +56,7 @@ func TCPTransfer(ctx context.Context, client, server *Host, nbytes int) (int, ti
 
 	start := time.Now()
 	var conn net.Conn
-	err = inNetns(client.NS, func() error {
+	err = netns.Do(client.NS, func() error {
 		d := net.Dialer{LocalAddr: net.TCPAddrFromAddrPort(netip.AddrPortFrom(client.Addr, 0))}
 		var err error
 		conn, err = d.DialContext(ctx, "tcp4", ln.Addr().String())

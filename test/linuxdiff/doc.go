@@ -6,7 +6,7 @@
 //
 // The helper library has three parts:
 //
-//   - Lab (lab.go, netns.go, socket.go): a router namespace whose interfaces port0..portN-1 are
+//   - Lab (lab.go, socket.go; namespaces through hostdrv/netns): a router namespace whose interfaces port0..portN-1 are
 //     veth pairs with peer0..peerN-1 in a peer namespace, the sysctls of a plain IPv4 router,
 //     the configuration, and one AF_PACKET socket per peer interface to send frames into the
 //     router and capture what it sends.

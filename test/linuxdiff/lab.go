@@ -13,6 +13,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/linerate/linerate/hostdrv/netns"
 )
 
 // DefaultPeerMTU is the MTU of the peer interfaces: larger than any port's (tables.MaxMTU) plus
@@ -84,7 +86,7 @@ func NewLab(ctx context.Context, opt LabOptions) (l *Lab, err error) {
 		l.created = append(l.created, ns)
 		// No IPv6 at all (no link-local addresses, ND or MLD noise): set before any interface
 		// exists, so every interface inherits it from "default".
-		if err := sysctls(ns, [][2]string{
+		if err := netns.SetSysctls(ns, [][2]string{
 			{"net.ipv6.conf.all.disable_ipv6", "1"},
 			{"net.ipv6.conf.default.disable_ipv6", "1"},
 		}); err != nil {
@@ -128,14 +130,14 @@ func NewLab(ctx context.Context, opt LabOptions) (l *Lab, err error) {
 			[2]string{"net.ipv4.conf." + dev + ".send_redirects", "0"},
 			[2]string{"net.ipv6.conf." + dev + ".disable_ipv6", "1"})
 	}
-	if err := sysctls(l.RouterNS, kv); err != nil {
+	if err := netns.SetSysctls(l.RouterNS, kv); err != nil {
 		return l, err
 	}
 	var peerKV [][2]string
 	for p := 0; p < opt.Ports; p++ {
 		peerKV = append(peerKV, [2]string{fmt.Sprintf("net.ipv6.conf.peer%d.disable_ipv6", p), "1"})
 	}
-	if err := sysctls(l.PeerNS, peerKV); err != nil {
+	if err := netns.SetSysctls(l.PeerNS, peerKV); err != nil {
 		return l, err
 	}
 	if err := run(ctx, nil, "ip", "-n", l.RouterNS, "-batch", opt.Config); err != nil {
@@ -191,7 +193,7 @@ func (l *Lab) RouterIP(ctx context.Context, args ...string) (string, error) {
 }
 
 // Sysctl reads a net.* sysctl of the router namespace.
-func (l *Lab) Sysctl(name string) (string, error) { return readSysctl(l.RouterNS, name) }
+func (l *Lab) Sysctl(name string) (string, error) { return netns.Sysctl(l.RouterNS, name) }
 
 // FlushNeighbors deletes the neighbor entries the router learned or is resolving (incomplete,
 // reachable, stale, failed...), keeping the configured permanent and noarp entries: the Linux

@@ -8,6 +8,8 @@ import (
 	"net"
 	"syscall"
 	"time"
+
+	"github.com/linerate/linerate/hostdrv/netns"
 )
 
 // htons converts a 16-bit value to network byte order (AF_PACKET protocol fields).
@@ -25,7 +27,7 @@ type packetSocket struct {
 // namespace ns. The socket keeps that namespace after the thread has left it.
 func openPacketSocket(ns, ifname string) (*packetSocket, error) {
 	s := &packetSocket{fd: -1, name: ifname}
-	err := inNetns(ns, func() error {
+	err := netns.Do(ns, func() error {
 		ifi, err := net.InterfaceByName(ifname) // netlink, in this thread's namespace
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/linerate/linerate/hostdrv/kernelsrc"
 	"github.com/linerate/linerate/hostdrv/router"
 	"github.com/linerate/linerate/tables"
 )
@@ -25,6 +27,7 @@ type RouterOptions struct {
 	ReachableTime time.Duration
 	NoICMPLimit   bool
 	Quiet         bool
+	Kernel        string
 }
 
 func newRouterCmd() *cobra.Command {
@@ -47,9 +50,14 @@ Punts go through per-class rate limits (--punt-rate per second per class: arp, l
 transit, error, other), so a flood of one class is dropped at the host without delaying ARP
 or the others; the data plane keeps forwarding transit traffic regardless. Learned neighbours
 are probed after --reachable-time without a confirmation and removed when they stay silent.
-Events are logged on stderr; the counters are printed when it stops.`,
+Events are logged on stderr; the counters are printed when it stops.
+
+--kernel NS mirrors a Linux namespace's routing: its routes (main table) on interfaces named
+port0..portN-1 replace the file's routes, and its neighbours join the file's, as netlink
+reports changes (ip route add/del, a routing daemon); ports and addresses stay the file's.`,
 		Example: `  linerate sim --tap port0=lr0 --tap port1=lr1 &     # prints device: serial:/dev/pts/N
-  linerate router --dev serial:/dev/pts/3 --config router.conf`,
+  linerate router --dev serial:/dev/pts/3 --config router.conf
+  linerate router --dev serial:/dev/pts/3 --config router.conf --kernel rtr   # routes of netns rtr`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return RunRouter(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -65,6 +73,7 @@ Events are logged on stderr; the counters are printed when it stops.`,
 	f.DurationVar(&o.ReachableTime, "reachable-time", 60*time.Second, "trust a learned neighbour this long without a confirmation")
 	f.BoolVar(&o.NoICMPLimit, "no-icmp-limit", false, "no per-destination ICMP error rate limit (Linux's icmp_ratelimit)")
 	f.BoolVar(&o.Quiet, "quiet", false, "no event log")
+	f.StringVar(&o.Kernel, "kernel", "", "mirror the routes and neighbours of this network namespace (its interfaces port0..N-1), event-driven through netlink; \"-\" is this process's namespace")
 	return c
 }
 
@@ -89,9 +98,15 @@ func RunRouter(o *RouterOptions, w, errw io.Writer) error {
 	if o.Quiet {
 		log = io.Discard
 	}
+	var source chan router.RouteSet
+	if o.Kernel != "" {
+		if source, err = kernelSource(ctx, o.Kernel, d.Info().Ports, log); err != nil {
+			return inputErr(err)
+		}
+	}
 	r := router.NewRouter(d, cfg, router.DaemonOptions{
 		Stack:    router.Options{ReachableTime: o.ReachableTime, NoICMPLimit: o.NoICMPLimit},
-		PuntRate: o.PuntRate, PuntBurst: o.PuntBurst, Log: log,
+		PuntRate: o.PuntRate, PuntBurst: o.PuntBurst, Log: log, Source: source,
 	})
 	go func() {
 		select {
@@ -105,6 +120,56 @@ func RunRouter(o *RouterOptions, w, errw io.Writer) error {
 	}
 	printRouterStats(w, r)
 	return nil
+}
+
+// kernelSource follows a namespace's routes and neighbours (kernelsrc) and hands each
+// snapshot to the router as a RouteSet, leaving out ports the device does not have.
+func kernelSource(ctx context.Context, ns string, ports int, log io.Writer) (chan router.RouteSet, error) {
+	if ns == "-" {
+		ns = ""
+	}
+	snaps, errs, err := kernelsrc.Watch(ctx, kernelsrc.Options{Namespace: ns})
+	if err != nil {
+		return nil, fmt.Errorf("--kernel %s: %w", ns, err)
+	}
+	out := make(chan router.RouteSet, 1)
+	go func() {
+		for errs != nil || snaps != nil {
+			select {
+			case err, ok := <-errs:
+				if !ok {
+					errs = nil
+					continue
+				}
+				fmt.Fprintf(log, "kernel route source: %v\n", err)
+			case s, ok := <-snaps:
+				if !ok {
+					snaps = nil
+					continue
+				}
+				var rs router.RouteSet
+				for _, r := range s.Routes {
+					if r.Port < ports {
+						rs.Routes = append(rs.Routes, r)
+					}
+				}
+				for _, n := range s.Neighbors {
+					if n.Port < ports {
+						rs.Neighbors = append(rs.Neighbors, n)
+					}
+				}
+				for _, k := range s.Skipped {
+					fmt.Fprintf(log, "kernel route source: left out %s\n", k)
+				}
+				select {
+				case out <- rs:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
 }
 
 // printRouterStats prints the daemon's counters.
