@@ -15,8 +15,8 @@
 //
 // Channel B is the UART of the host link (package transport); the two are independent.
 //
-// The layers: a small USB interface (bulk endpoints and control requests of channel A; Open
-// binds it to libusb through gousb when built with cgo), the MPSSE command stream over it
+// The layers: channel A's bulk endpoints and control requests (USB, package ftdi's Channel;
+// Open claims it through libusb when built with cgo), the MPSSE command stream over it
 // (mpsse.go), SPI NOR flash commands (spiflash.go), and the iCE40 sequences (ice40.go). The
 // fake in package flashtest decodes the MPSSE stream and simulates the pins, a flash chip and
 // an iCE40, so everything above the USB interface is tested without a board.

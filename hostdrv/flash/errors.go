@@ -4,16 +4,18 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/linerate/linerate/hostdrv/transport"
+	"github.com/linerate/linerate/hostdrv/ftdi"
 )
 
 var (
 	// ErrNoDevice says nothing answered: no FTDI chip on USB, or no flash on its SPI bus.
-	// It is transport.ErrNoDevice, so one test covers a missing board in either package.
-	ErrNoDevice = transport.ErrNoDevice
+	// It is ftdi.ErrNoDevice, as transport.ErrNoDevice is, so one test covers a missing
+	// board in either package.
+	ErrNoDevice = ftdi.ErrNoDevice
 	// ErrWrongDevice says something answered, but not what this package drives: an FTDI chip
 	// other than an FT2232H, or a flash chip whose JEDEC ID is of no known SPI NOR flash.
-	ErrWrongDevice = errors.New("wrong device")
+	// It is ftdi.ErrWrongDevice.
+	ErrWrongDevice = ftdi.ErrWrongDevice
 	// ErrVerify says the flash read back differently from what was written; the error is a
 	// *VerifyError with the offset.
 	ErrVerify = errors.New("verify failed")

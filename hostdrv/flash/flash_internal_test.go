@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/linerate/linerate/hostdrv/ftdi"
 )
 
 func TestPlanErase(t *testing.T) {
@@ -93,35 +95,21 @@ func TestClockDivisor(t *testing.T) {
 	}
 }
 
-func TestStripStatus(t *testing.T) {
-	var in, want []byte
-	for i := range 2*512 + 100 {
-		in = append(in, byte(i))
-		if i%512 >= 2 {
-			want = append(want, byte(i))
-		}
-	}
-	if got := stripStatus(in, 512); string(got) != string(want) {
-		t.Errorf("stripStatus: %d bytes, want %d", len(got), len(want))
-	}
-	if got := stripStatus([]byte{0x32, 0x60}, 512); len(got) != 0 {
-		t.Errorf("status-only packet: % x", got)
-	}
-}
-
 func TestPickDevice(t *testing.T) {
-	h := usbID{VendorFTDI, ProductFT2232H, bcdFT2232H}
+	h := ftdi.DeviceID{VID: VendorFTDI, PID: ProductFT2232H, BCD: bcdFT2232H}
+	ft232r := ftdi.DeviceID{VID: VendorFTDI, PID: 0x6001, BCD: 0x0600}
+	ft2232d := ftdi.DeviceID{VID: VendorFTDI, PID: ProductFT2232H, BCD: 0x0500}
 	for _, tc := range []struct {
 		name  string
-		found []usbID
+		found []ftdi.DeviceID
 		ok    []int
 		err   error
 	}{
 		{"none", nil, nil, ErrNoDevice},
-		{"one", []usbID{h}, []int{0}, nil},
-		{"two and a stranger", []usbID{{VendorFTDI, 0x6001, 0x0600}, h, h}, []int{1, 2}, nil},
-		{"FT232R only", []usbID{{VendorFTDI, 0x6001, 0x0600}}, nil, ErrWrongDevice},
-		{"FT2232D", []usbID{{VendorFTDI, ProductFT2232H, 0x0500}}, nil, ErrWrongDevice},
+		{"one", []ftdi.DeviceID{h}, []int{0}, nil},
+		{"two and a stranger", []ftdi.DeviceID{ft232r, h, h}, []int{1, 2}, nil},
+		{"FT232R only", []ftdi.DeviceID{ft232r}, nil, ErrWrongDevice},
+		{"FT2232D", []ftdi.DeviceID{ft2232d}, nil, ErrWrongDevice},
 	} {
 		ok, err := pickDevice(tc.found, VendorFTDI, ProductFT2232H)
 		if !errors.Is(err, tc.err) || len(ok) != len(tc.ok) {

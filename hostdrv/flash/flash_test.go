@@ -418,8 +418,8 @@ func TestLoadSRAMNotConfigured(t *testing.T) {
 type silentUSB struct{}
 
 func (silentUSB) Control(uint8, uint8, uint16, uint16, []byte) (int, error) { return 0, nil }
-func (silentUSB) Write(_ context.Context, p []byte) (int, error)            { return len(p), nil }
-func (silentUSB) Read(_ context.Context, p []byte) (int, error) {
+func (silentUSB) WriteBulk(_ context.Context, p []byte) (int, error)        { return len(p), nil }
+func (silentUSB) ReadBulk(_ context.Context, p []byte) (int, error) {
 	return copy(p, []byte{0x32, 0x60}), nil
 }
 func (silentUSB) Close() error { return nil }

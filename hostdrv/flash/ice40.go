@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/linerate/linerate/hostdrv/ftdi"
 )
 
 // ADBUS pins of channel A (see the package comment).
@@ -107,7 +109,7 @@ type Programmer struct {
 // not touched (every pin stays an input) until an operation needs it. Close releases usb.
 func New(ctx context.Context, usb USB, opt Options) (*Programmer, error) {
 	opt.defaults()
-	if opt.PacketSize <= statusLen {
+	if opt.PacketSize <= ftdi.StatusLen {
 		return nil, fmt.Errorf("packet size %d: too small", opt.PacketSize)
 	}
 	m, err := newMPSSE(ctx, usb, opt.PacketSize, opt.ReplyTimeout, opt.SPIHz)
@@ -119,7 +121,7 @@ func New(ctx context.Context, usb USB, opt Options) (*Programmer, error) {
 
 // Close puts channel A back in its default mode (every pin an input) and releases it.
 func (p *Programmer) Close() error {
-	_, err := p.usb.Control(ftdiOut, sioSetBitmode, bitmodeReset<<8, chanA, nil)
+	_, err := p.usb.Control(ftdi.RequestOut, ftdi.ReqSetBitmode, ftdi.BitmodeReset<<8, chanA, nil)
 	if err != nil {
 		err = fmt.Errorf("ftdi reset bit mode: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/linerate/linerate/hostdrv/ftdi"
 )
 
 // MPSSE opcodes (FTDI AN_108), all the ones this package sends.
@@ -65,17 +67,17 @@ func newMPSSE(ctx context.Context, usb USB, packet int, timeout time.Duration, h
 		req  uint8
 		val  uint16
 	}{
-		{"reset", sioReset, sioResetSIO},
-		{"purge", sioReset, sioPurge1},
-		{"purge", sioReset, sioPurge2},
-		{"set latency timer", sioSetLatencyTimer, latencyMs},
-		{"reset bit mode", sioSetBitmode, bitmodeReset << 8},
-		{"set MPSSE bit mode", sioSetBitmode, bitmodeMPSSE << 8},
+		{"reset", ftdi.ReqReset, ftdi.ResetSIO},
+		{"purge", ftdi.ReqReset, ftdi.ResetPurge1},
+		{"purge", ftdi.ReqReset, ftdi.ResetPurge2},
+		{"set latency timer", ftdi.ReqSetLatencyTimer, latencyMs},
+		{"reset bit mode", ftdi.ReqSetBitmode, ftdi.BitmodeReset << 8},
+		{"set MPSSE bit mode", ftdi.ReqSetBitmode, ftdi.BitmodeMPSSE << 8},
 	} {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if _, err := usb.Control(ftdiOut, r.req, r.val, chanA, nil); err != nil {
+		if _, err := usb.Control(ftdi.RequestOut, r.req, r.val, chanA, nil); err != nil {
 			return nil, fmt.Errorf("ftdi %s (request 0x%02x, value 0x%04x): %w", r.what, r.req, r.val, err)
 		}
 	}
@@ -188,7 +190,7 @@ func (m *mpsse) write(ctx context.Context, p []byte) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := m.usb.Write(ctx, p)
+		n, err := m.usb.WriteBulk(ctx, p)
 		if err != nil {
 			return fmt.Errorf("usb write: %w", ctxErr(ctx, err))
 		}
@@ -208,11 +210,11 @@ func (m *mpsse) read(ctx context.Context, done func(payload []byte) bool) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		n, err := m.usb.Read(ctx, m.rbuf)
+		n, err := m.usb.ReadBulk(ctx, m.rbuf)
 		if err != nil {
 			return fmt.Errorf("usb read: %w", ctxErr(ctx, err))
 		}
-		p := stripStatus(m.rbuf[:n], m.packet)
+		p := ftdi.StripStatus(m.rbuf[:n], m.packet)
 		if len(p) == 0 {
 			if time.Since(last) > m.timeout {
 				return fmt.Errorf("ftdi: no reply for %v: %w", m.timeout, ErrTimeout)
@@ -233,18 +235,4 @@ func ctxErr(ctx context.Context, err error) error {
 		return fmt.Errorf("%w (%v)", cerr, err)
 	}
 	return err
-}
-
-// stripStatus removes the status bytes at the start of each packet of a transfer, in place,
-// and returns the payload.
-func stripStatus(b []byte, packet int) []byte {
-	out := b[:0]
-	for len(b) > 0 {
-		pkt := b[:min(len(b), packet)]
-		b = b[len(pkt):]
-		if len(pkt) > statusLen {
-			out = append(out, pkt[statusLen:]...)
-		}
-	}
-	return out
 }

@@ -2,80 +2,85 @@ package flash
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/linerate/linerate/hostdrv/ftdi"
 )
 
 // USB is channel A of an FT2232H: the device's control endpoint and the channel's bulk
-// endpoints (OUT 0x02, IN 0x81). Open provides one over libusb; tests use flashtest's fake.
-type USB interface {
-	// Control makes one control transfer (the FTDI vendor requests).
-	Control(rType, req uint8, val, idx uint16, data []byte) (int, error)
-	// Write makes one bulk OUT transfer of MPSSE commands.
-	Write(ctx context.Context, p []byte) (int, error)
-	// Read makes one bulk IN transfer into p, whose length is a multiple of the packet size.
-	// Every packet starts with two modem status bytes; an idle chip answers with a
-	// status-only packet once per latency period, so Read never blocks for long.
-	Read(ctx context.Context, p []byte) (int, error)
-	// Close releases the channel.
-	Close() error
-}
+// endpoints (OUT 0x02, IN 0x81). Open claims one through package ftdi, over libusb; tests use
+// flashtest's fake. ReadBulk hands out packets that each start with two modem status bytes,
+// and an idle chip answers with a status-only packet once per latency period, so it never
+// blocks for long.
+type USB = ftdi.Channel
 
-// FTDI vendor requests (bRequest) and arguments, as in transport/ftdi.go, for channel A.
 const (
-	ftdiOut = 0x40 // bmRequestType: vendor, device, host to device
-
-	sioReset           = 0x00 // wValue: sioResetSIO, or a purge of one FIFO
-	sioSetLatencyTimer = 0x09 // wValue: milliseconds
-	sioSetBitmode      = 0x0B // wValue: mode<<8 | pin mask
-
-	sioResetSIO = 0
-	// The two FIFO purges; FTDI's names for them are swapped against what the chip does, so
-	// both are sent (see transport/ftdi.go).
-	sioPurge1 = 1
-	sioPurge2 = 2
-
-	bitmodeReset = 0x00 // back to the channel's default (UART) mode
-	bitmodeMPSSE = 0x02
-
 	chanA = 1 // wIndex of channel A (interface 0)
 
 	// latencyMs is how long the chip holds a partly filled IN packet; send-immediate (0x87)
 	// flushes replies anyway, so it only paces status-only packets.
 	latencyMs = 1
-
-	statusLen = 2 // modem status bytes at the start of every IN packet
-
 )
 
 // USB IDs, bcdDevice and bulk packet size (at high speed) of the FT2232H.
 const (
 	VendorFTDI        = 0x0403
 	ProductFT2232H    = 0x6010
-	bcdFT2232H        = 0x0700
+	bcdFT2232H        = ftdi.BCDFT2232H
 	DefaultPacketSize = 512
 )
 
-// usbID is what enumeration tells about a device before opening it.
-type usbID struct {
-	vid, pid, bcd uint16
+// Open finds the board's FT2232H (Options.VID:PID, default 0403:6010, and Options.Serial if
+// set), claims channel A through libusb (the kernel's ftdi_sio lets go of channel A only;
+// channel B's /dev/ttyUSBn stays) and sets it up as New does.
+func Open(ctx context.Context, opt Options) (*Programmer, error) {
+	opt.defaults()
+	u, info, err := ftdi.Open(ctx, ftdi.Options{
+		VID: opt.VID, PID: opt.PID, Serial: opt.Serial,
+		Channel: 0, // A
+		Chips:   []uint16{bcdFT2232H},
+		Vet: func(found []ftdi.DeviceID) error {
+			_, err := pickDevice(found, opt.VID, opt.PID)
+			return err
+		},
+	})
+	if err != nil {
+		if errors.Is(err, errors.ErrUnsupported) {
+			return nil, fmt.Errorf("flash: %w (use OpenFPGALoader)", err)
+		}
+		return nil, err
+	}
+	opt.PacketSize = info.MaxPacketSize
+	p, err := New(ctx, u, opt)
+	if err != nil {
+		u.Control(ftdi.RequestOut, ftdi.ReqSetBitmode, ftdi.BitmodeReset<<8, chanA, nil) // best effort
+		u.Close()
+		name := fmt.Sprintf("usb:%04x:%04x", opt.VID, opt.PID)
+		if opt.Serial != "" {
+			name += ":" + opt.Serial
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return p, nil
 }
 
 // pickDevice explains why none of the devices found is an FT2232H with vid:pid, or returns
 // the indexes of those that are. A device with the right IDs whose bcdDevice is not an
 // FT2232H's (such as the older FT2232D, whose MPSSE lacks the 60 MHz clock) is ErrWrongDevice,
 // and so is an FTDI chip with another product ID when none has the right one.
-func pickDevice(found []usbID, vid, pid uint16) ([]int, error) {
+func pickDevice(found []ftdi.DeviceID, vid, pid uint16) ([]int, error) {
 	var ok []int
 	var others, wrongChip []string
 	for i, d := range found {
 		switch {
-		case d.vid == vid && d.pid == pid && d.bcd == bcdFT2232H:
+		case d.VID == vid && d.PID == pid && d.BCD == bcdFT2232H:
 			ok = append(ok, i)
-		case d.vid == vid && d.pid == pid:
-			wrongChip = append(wrongChip, fmt.Sprintf("bcdDevice 0x%04x", d.bcd))
-		case d.vid == vid:
-			others = append(others, fmt.Sprintf("%04x:%04x", d.vid, d.pid))
+		case d.VID == vid && d.PID == pid:
+			wrongChip = append(wrongChip, fmt.Sprintf("bcdDevice 0x%04x", d.BCD))
+		case d.VID == vid:
+			others = append(others, fmt.Sprintf("%04x:%04x", d.VID, d.PID))
 		}
 	}
 	if len(ok) > 0 {

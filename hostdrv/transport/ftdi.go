@@ -2,8 +2,8 @@ package transport
 
 // The FTDI UART protocol of the H chips (FT2232H, FT4232H, FT232H), spoken natively over USB:
 // vendor control requests configure a channel, bulk endpoints carry the bytes. This file is
-// pure logic over a small usbDev interface; usb.go binds it to libusb through gousb, and the
-// tests drive it with a fake that records control transfers.
+// pure logic over an ftdi.Channel; usb.go opens one through package ftdi, and the tests drive
+// it with a fake that records control transfers.
 
 import (
 	"context"
@@ -15,53 +15,15 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/linerate/linerate/hostdrv/ftdi"
 )
 
-// usbDev is one claimed FTDI channel: the device's control endpoint and the channel's bulk
-// endpoints. ReadBulk and WriteBulk are one bulk transfer each and must return when ctx ends.
-type usbDev interface {
-	Control(rType, request uint8, value, index uint16, data []byte) (int, error)
-	ReadBulk(ctx context.Context, p []byte) (int, error)
-	WriteBulk(ctx context.Context, p []byte) (int, error)
-	Close() error
-}
-
-// FTDI vendor requests (bRequest) and their arguments.
 const (
-	ftdiOut = 0x40 // bmRequestType: vendor, device, host to device
-
-	sioReset           = 0x00 // wValue: sioResetSIO, or a purge of one FIFO
-	sioSetFlowCtrl     = 0x02 // wValue 0, wIndex high byte: handshake (0 = none)
-	sioSetBaudRate     = 0x03 // wValue and the high byte of wIndex: the encoded divisor
-	sioSetData         = 0x04 // wValue: data bits | parity<<8 | stop bits<<11 | break<<14
-	sioSetLatencyTimer = 0x09 // wValue: milliseconds
-	sioSetBitmode      = 0x0B // wValue: mode<<8 | pin mask; 0 = reset to the channel's UART
-
-	sioResetSIO = 0
-	// The two FIFO purges. FTDI's own names for these values are known to be swapped against
-	// what the chip does (libftdi 1.5 renamed them), so the driver simply sends both.
-	sioPurge1 = 1
-	sioPurge2 = 2
-
-	data8N1 = 8 // 8 data bits, parity none (0<<8), one stop bit (0<<11), no break
+	data8N1 = 8 // SIO_SET_DATA: 8 data bits, parity none (0<<8), one stop bit (0<<11), no break
 
 	ftdiLatencyMs = 1 // the chip sends what it has after at most 1 ms: low link latency
-
-	// Every bulk IN packet starts with two modem/line status bytes.
-	ftdiStatusLen = 2
 )
-
-// ftdiEndpoints gives the bulk endpoint addresses of channel index i (0 = A): A is IN 0x81,
-// OUT 0x02; B is IN 0x83, OUT 0x04; and so on for the FT4232H's C and D.
-func ftdiEndpoints(i int) (in, out int) {
-	return 0x81 + 2*i, 0x02 + 2*i
-}
-
-// ftdiHType reports whether bcdDevice is one of the H chips whose divisor encoding this driver
-// implements: FT2232H (0x0700), FT4232H (0x0800), FT232H (0x0900).
-func ftdiHType(bcd uint16) bool {
-	return bcd == 0x0700 || bcd == 0x0800 || bcd == 0x0900
-}
 
 // Baud rate generation on the H chips (FTDI AN232B-05, AN_120): the UART rate is a base clock
 // divided by D, where D is n + f/8 with a 14-bit integer n and an eighth f. Encoded divisor bits:
@@ -137,7 +99,7 @@ func ftdiBaudArgs(enc uint32, iface int) (value, index uint16) {
 
 // ftdiSetup puts channel index iface (0 = A) into plain UART mode at baud, 8N1, no flow
 // control, latency 1 ms, with both FIFOs purged.
-func ftdiSetup(dev usbDev, iface, baud int) error {
+func ftdiSetup(dev ftdi.Channel, iface, baud int) error {
 	enc, _, err := ftdiDivisor(baud)
 	if err != nil {
 		return err
@@ -149,16 +111,16 @@ func ftdiSetup(dev usbDev, iface, baud int) error {
 		req          uint8
 		value, index uint16
 	}{
-		{"reset", sioReset, sioResetSIO, ch},
-		{"set baud rate", sioSetBaudRate, bv, bi},
-		{"set 8N1", sioSetData, data8N1, ch},
-		{"disable flow control", sioSetFlowCtrl, 0, ch},
-		{"set latency timer", sioSetLatencyTimer, ftdiLatencyMs, ch},
-		{"reset bit mode", sioSetBitmode, 0, ch},
-		{"purge", sioReset, sioPurge1, ch},
-		{"purge", sioReset, sioPurge2, ch},
+		{"reset", ftdi.ReqReset, ftdi.ResetSIO, ch},
+		{"set baud rate", ftdi.ReqSetBaudRate, bv, bi},
+		{"set 8N1", ftdi.ReqSetData, data8N1, ch},
+		{"disable flow control", ftdi.ReqSetFlowCtrl, 0, ch},
+		{"set latency timer", ftdi.ReqSetLatencyTimer, ftdiLatencyMs, ch},
+		{"reset bit mode", ftdi.ReqSetBitmode, ftdi.BitmodeReset << 8, ch},
+		{"purge", ftdi.ReqReset, ftdi.ResetPurge1, ch},
+		{"purge", ftdi.ReqReset, ftdi.ResetPurge2, ch},
 	} {
-		if _, err := dev.Control(ftdiOut, r.req, r.value, r.index, nil); err != nil {
+		if _, err := dev.Control(ftdi.RequestOut, r.req, r.value, r.index, nil); err != nil {
 			return fmt.Errorf("ftdi %s (request 0x%02x, value 0x%04x, index 0x%04x): %w",
 				r.what, r.req, r.value, r.index, err)
 		}
@@ -168,7 +130,7 @@ func ftdiSetup(dev usbDev, iface, baud int) error {
 
 // ftdiConn is a Conn over one FTDI channel in UART mode.
 type ftdiConn struct {
-	dev       usbDev
+	dev       ftdi.Channel
 	name      string
 	maxPacket int // of the IN endpoint: 512 at high speed, 64 at full speed
 
@@ -192,7 +154,7 @@ const (
 	ftdiWriteChunk  = 16 << 10
 )
 
-func newFTDIConn(dev usbDev, name string, maxPacket int) *ftdiConn {
+func newFTDIConn(dev ftdi.Channel, name string, maxPacket int) *ftdiConn {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &ftdiConn{
 		dev:       dev,
@@ -206,20 +168,6 @@ func newFTDIConn(dev usbDev, name string, maxPacket int) *ftdiConn {
 
 func (c *ftdiConn) errClosed(op string) error {
 	return fmt.Errorf("%s %s: %w", op, c.name, net.ErrClosed)
-}
-
-// stripStatus removes the status bytes at the start of each maxPacket-sized packet of a
-// transfer, in place, and returns the payload.
-func stripStatus(b []byte, maxPacket int) []byte {
-	out := b[:0]
-	for len(b) > 0 {
-		pkt := b[:min(len(b), maxPacket)]
-		b = b[len(pkt):]
-		if len(pkt) > ftdiStatusLen {
-			out = append(out, pkt[ftdiStatusLen:]...) // never overtakes the bytes still unread
-		}
-	}
-	return out
 }
 
 func (c *ftdiConn) Read(p []byte) (int, error) {
@@ -237,7 +185,7 @@ func (c *ftdiConn) Read(p []byte) (int, error) {
 		if c.closed.Load() {
 			return 0, c.errClosed("read")
 		}
-		c.pending = stripStatus(c.rbuf[:n], c.maxPacket)
+		c.pending = ftdi.StripStatus(c.rbuf[:n], c.maxPacket)
 		if err != nil {
 			if len(c.pending) > 0 {
 				break // deliver what came; a lasting error shows again on the next transfer
@@ -295,7 +243,7 @@ func (c *ftdiConn) Close() error {
 type usbSpec struct {
 	vid, pid uint16
 	serial   string // "" = any
-	iface    int    // channel index, 0 = A; -1 = the default (B, or A on a single-channel chip)
+	iface    int    // channel index, 0 = A; ftdi.AutoChannel = B, or A on a single-channel chip
 	baud     int
 }
 
@@ -308,7 +256,7 @@ func parseUSB(rest string, opt Options) (usbSpec, error) {
 	if err := baudParam(q, &opt); err != nil {
 		return usbSpec{}, err
 	}
-	s := usbSpec{iface: -1, baud: opt.Baud}
+	s := usbSpec{iface: ftdi.AutoChannel, baud: opt.Baud}
 	parts := strings.SplitN(path, ":", 3)
 	if len(parts) < 2 {
 		return usbSpec{}, fmt.Errorf("%w: want usb:VID:PID[:SERIAL] in hex, such as usb:0403:6010", ErrBadURI)

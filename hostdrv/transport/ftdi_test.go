@@ -111,7 +111,7 @@ type ctrl struct {
 	value, index uint16
 }
 
-// fakeUSB is a usbDev: it records control transfers and writes, and hands out queued IN
+// fakeUSB is an ftdi.Channel: it records control transfers and writes, and hands out queued IN
 // transfers (raw, status bytes included).
 type fakeUSB struct {
 	mu      sync.Mutex
@@ -210,24 +210,6 @@ func TestFTDISetupSequence(t *testing.T) {
 	}
 }
 
-func TestFTDIEndpoints(t *testing.T) {
-	for i, want := range [][2]int{{0x81, 0x02}, {0x83, 0x04}, {0x85, 0x06}, {0x87, 0x08}} {
-		if in, out := ftdiEndpoints(i); in != want[0] || out != want[1] {
-			t.Errorf("channel %d: IN 0x%02x OUT 0x%02x, want 0x%02x 0x%02x", i, in, out, want[0], want[1])
-		}
-	}
-	for _, bcd := range []uint16{0x0700, 0x0800, 0x0900} {
-		if !ftdiHType(bcd) {
-			t.Errorf("bcdDevice 0x%04x is an H chip", bcd)
-		}
-	}
-	for _, bcd := range []uint16{0x0400, 0x0500, 0x0600, 0x1000} {
-		if ftdiHType(bcd) {
-			t.Errorf("bcdDevice 0x%04x is not an H chip", bcd)
-		}
-	}
-}
-
 // packets builds one IN transfer: each payload behind the two status bytes, as the chip sends
 // it; every packet but the last must be max-packet-size.
 func packets(payloads ...[]byte) []byte {
@@ -245,27 +227,6 @@ func seq(from, n int) []byte {
 		b[i] = byte(from + i)
 	}
 	return b
-}
-
-func TestStripStatus(t *testing.T) {
-	for _, tc := range []struct {
-		in        []byte
-		maxPacket int
-		want      []byte
-	}{
-		{nil, 512, nil},
-		{packets(nil), 512, nil},                               // idle: status only
-		{packets(seq(0, 10)), 512, seq(0, 10)},                 // one short packet
-		{packets(seq(0, 510), seq(510, 98)), 512, seq(0, 608)}, // a full packet and a short one
-		{packets(seq(0, 510), nil), 512, seq(0, 510)},          // a full packet and a status-only one
-		{packets(seq(0, 62), seq(62, 62), seq(124, 1)), 64, seq(0, 125)},
-		{[]byte{0x31}, 512, nil}, // a truncated status
-	} {
-		got := stripStatus(slices.Clone(tc.in), tc.maxPacket)
-		if !bytes.Equal(got, tc.want) {
-			t.Errorf("stripStatus(%d bytes, %d) = %d bytes, want %d", len(tc.in), tc.maxPacket, len(got), len(tc.want))
-		}
-	}
 }
 
 func TestFTDIRead(t *testing.T) {

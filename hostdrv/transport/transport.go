@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/linerate/linerate/hostdrv/ftdi"
 )
 
 // Conn is a byte transport to a device: a UART (tty), an FTDI channel over USB, a socket.
@@ -35,7 +37,8 @@ const DefaultBaud = 3000000
 var (
 	// ErrNoDevice says the device is missing: no such tty, no socket or nobody listening on
 	// it, no USB device with that VID:PID (and serial number). Open wraps it with the URI.
-	ErrNoDevice = errors.New("no device")
+	// It is ftdi.ErrNoDevice, which a usb: device that is missing reports.
+	ErrNoDevice = ftdi.ErrNoDevice
 	// ErrBadURI says a device URI is malformed or names an unknown scheme.
 	ErrBadURI = errors.New("bad device URI")
 )

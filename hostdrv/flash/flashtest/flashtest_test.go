@@ -33,7 +33,7 @@ func newBoard(t *testing.T) *board {
 
 func (b *board) write(p ...byte) {
 	b.t.Helper()
-	if _, err := b.fake.Write(context.Background(), p); err != nil {
+	if _, err := b.fake.WriteBulk(context.Background(), p); err != nil {
 		b.t.Fatal(err)
 	}
 }
@@ -51,7 +51,7 @@ func (b *board) read() []byte {
 	var out []byte
 	buf := make([]byte, 4096)
 	for range 20 { // the fake hands out replies in uneven pieces
-		n, err := b.fake.Read(context.Background(), buf)
+		n, err := b.fake.ReadBulk(context.Background(), buf)
 		if err != nil {
 			b.t.Fatal(err)
 		}
@@ -147,11 +147,11 @@ func TestJEDECAndBadCommandEcho(t *testing.T) {
 
 func TestUnknownOpcode(t *testing.T) {
 	fake := flashtest.New(flashtest.HX8K())
-	if _, err := fake.Write(context.Background(), []byte{0x80, 0, 0}); err == nil {
+	if _, err := fake.WriteBulk(context.Background(), []byte{0x80, 0, 0}); err == nil {
 		t.Error("a write outside MPSSE mode was taken")
 	}
 	fake.Control(0x40, 0x0B, 0x0200, 1, nil)
-	if _, err := fake.Write(context.Background(), []byte{0x8A, 0x8B}); err == nil || !strings.Contains(err.Error(), "0x8b") {
+	if _, err := fake.WriteBulk(context.Background(), []byte{0x8A, 0x8B}); err == nil || !strings.Contains(err.Error(), "0x8b") {
 		t.Errorf("opcode 0x8B: %v, want an unknown opcode error", err)
 	}
 	if _, err := fake.Control(0x40, 0x0B, 0x0200, 2, nil); err == nil {

@@ -228,8 +228,8 @@ func (f *FT2232H) resetMPSSE() {
 	f.pending, f.offset = nil, 0
 }
 
-// Write takes MPSSE commands. An unknown opcode is an error (and an issue).
-func (f *FT2232H) Write(ctx context.Context, p []byte) (int, error) {
+// WriteBulk takes MPSSE commands. An unknown opcode is an error (and an issue).
+func (f *FT2232H) WriteBulk(ctx context.Context, p []byte) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
@@ -251,13 +251,13 @@ func (f *FT2232H) Write(ctx context.Context, p []byte) (int, error) {
 	return len(p), nil
 }
 
-// readLimits cycles the payload bytes each Read hands out, so the reader meets status-only
+// readLimits cycles the payload bytes each ReadBulk hands out, so the reader meets status-only
 // packets, short packets and transfers of several packets.
 var readLimits = []int{1 << 30, 0, 1, 509, 510, 511, 0, 1 << 30, 3}
 
-// Read returns reply bytes as the chip does: in packets of 512 bytes, each starting with two
-// status bytes; a status-only packet when nothing is due.
-func (f *FT2232H) Read(ctx context.Context, p []byte) (int, error) {
+// ReadBulk returns reply bytes as the chip does: in packets of 512 bytes, each starting with
+// two status bytes; a status-only packet when nothing is due.
+func (f *FT2232H) ReadBulk(ctx context.Context, p []byte) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
