@@ -252,16 +252,14 @@ func (r *Router) intake(ctx context.Context) {
 			b := buckets[c]
 			now := time.Now()
 			if b == nil {
-				b = &bucket{tokens: float64(r.opt.PuntBurst), at: now}
+				b = newBucket(float64(r.opt.PuntBurst), now)
 				buckets[c] = b
 			}
-			b.tokens = min(float64(r.opt.PuntBurst), b.tokens+now.Sub(b.at).Seconds()*r.opt.PuntRate)
-			b.at = now
 			taken := false
-			if b.tokens >= 1 {
+			if b.ready(now, r.opt.PuntRate, float64(r.opt.PuntBurst)) {
 				select {
 				case r.queues[c] <- p:
-					b.tokens--
+					b.spend()
 					taken = true
 				default:
 				}

@@ -456,11 +456,24 @@ func (s *Stack) portSource(p int, nh netip.Addr) netip.Addr {
 	return netip.AddrFrom4([4]byte{})
 }
 
-// bucket is a token bucket.
+// bucket is a token bucket (the ICMP error limit and the daemon's punt limits).
 type bucket struct {
 	tokens float64
 	at     time.Time
 }
+
+// newBucket returns a full bucket.
+func newBucket(burst float64, now time.Time) *bucket { return &bucket{tokens: burst, at: now} }
+
+// ready refills the bucket for the time since the last call (perSecond tokens a second, at
+// most burst) and reports whether a token is there to spend (spend takes it).
+func (b *bucket) ready(now time.Time, perSecond, burst float64) bool {
+	b.tokens = min(burst, b.tokens+now.Sub(b.at).Seconds()*perSecond)
+	b.at = now
+	return b.tokens >= 1
+}
+
+func (b *bucket) spend() { b.tokens-- }
 
 // allowICMP applies the per-destination ICMP error rate limit.
 func (s *Stack) allowICMP(now time.Time, dst netip.Addr) bool {
@@ -472,14 +485,12 @@ func (s *Stack) allowICMP(now time.Time, dst netip.Addr) bool {
 		if len(s.tokens) > 4096 { // bound the state a scan of sources can create
 			clear(s.tokens)
 		}
-		b = &bucket{tokens: float64(s.opt.ICMPBurst), at: now}
+		b = newBucket(float64(s.opt.ICMPBurst), now)
 		s.tokens[dst] = b
 	}
-	b.tokens = min(float64(s.opt.ICMPBurst), b.tokens+float64(now.Sub(b.at))/float64(s.opt.ICMPInterval))
-	b.at = now
-	if b.tokens < 1 {
+	if !b.ready(now, float64(time.Second)/float64(s.opt.ICMPInterval), float64(s.opt.ICMPBurst)) {
 		return false
 	}
-	b.tokens--
+	b.spend()
 	return true
 }

@@ -85,11 +85,7 @@ func serveOne(ctx context.Context, ln *net.TCPListener) error {
 		return fmt.Errorf("accept: %w", err)
 	}
 	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
-	if d, ok := ctx.Deadline(); ok {
-		_ = c.SetDeadline(d)
-	}
+	defer bindConn(ctx, c)()
 	h := sha256.New()
 	n, err := io.Copy(h, c)
 	if err != nil {
@@ -107,11 +103,7 @@ func serveOne(ctx context.Context, ln *net.TCPListener) error {
 // server's answer. It returns the bytes written.
 func sendAndConfirm(ctx context.Context, c *net.TCPConn, nbytes int) (int, error) {
 	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
-	if d, ok := ctx.Deadline(); ok {
-		_ = c.SetDeadline(d)
-	}
+	defer bindConn(ctx, c)()
 	h := sha256.New()
 	src := io.TeeReader(io.LimitReader(rand.NewChaCha8(transferSeed), int64(nbytes)), h)
 	n, err := io.Copy(c, src)
@@ -134,4 +126,13 @@ func sendAndConfirm(ctx context.Context, c *net.TCPConn, nbytes int) (int, error
 		return int(n), fmt.Errorf("SHA-256 differs: server %x, sent %x", answer[8:], want)
 	}
 	return int(n), nil
+}
+
+// bindConn makes c end with ctx: its deadline, and closed when ctx is done. The returned
+// function releases the binding.
+func bindConn(ctx context.Context, c net.Conn) (release func() bool) {
+	if d, ok := ctx.Deadline(); ok {
+		_ = c.SetDeadline(d)
+	}
+	return context.AfterFunc(ctx, func() { c.Close() })
 }
