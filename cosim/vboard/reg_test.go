@@ -1,4 +1,4 @@
-//go:build verilator
+//go:build verilator && !boardsim
 
 package vboard
 

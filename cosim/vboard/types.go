@@ -28,6 +28,10 @@ type Options struct {
 type Info struct {
 	Ports, DataWidth, LPM, Adj, RAddr, MaxFrameBytes, ClkHz, RxBufBytes, RespBufBytes int
 	BuildID, BuildDate                                                                uint32 // build identity the Makefile gave the model (git hash prefix, YYYYMMDD)
+	// ExtPorts are the packet ports with pins of their own (Push, Out): all of them on lr_router,
+	// none on a board top, whose ports all travel over the host link.
+	ExtPorts int
+	Board    string // the board top's name (boards/<Board>/), "" for lr_router
 }
 
 // Frame is a frame that left a packet port (non-link ports only). Data includes the FCS.

@@ -19,6 +19,7 @@ module lr_core #(
     parameter DATA_WIDTH      = 64,             // stream width, power of two 8..128
     parameter KEEP_WIDTH      = DATA_WIDTH/8,   // byte enables
     parameter LPM_ENTRIES     = 1024,           // LPM (TCAM) entries
+    parameter LPM_BRAM        = 0,              // 1: the block-RAM TCAM (lr_lpm_tcam_bram, boards)
     parameter ADJ_ENTRIES     = 256,            // adjacency rows
     parameter RADDR_ENTRIES   = 16,             // router addresses
     parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are dropped as giant
@@ -65,6 +66,7 @@ module lr_core #(
     input  wire                          csr_re,
     output wire [31:0]                   csr_rdata,
     output wire                          csr_rvalid,
+    output wire                          csr_wait,   // a table write in progress: no bus access now
 
     // status
     output wire                          stat_idle   // no frame anywhere inside
@@ -409,6 +411,7 @@ module lr_core #(
     lr_lookup #(
         .N_PORTS         (N_PORTS),
         .LPM_ENTRIES     (LPM_ENTRIES),
+        .LPM_BRAM        (LPM_BRAM),
         .ADJ_ENTRIES     (ADJ_ENTRIES),
         .RADDR_ENTRIES   (RADDR_ENTRIES),
         .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
@@ -427,6 +430,7 @@ module lr_core #(
         .stat_reason_valid  (reason_valid),
         .stat_reason        (reason),
         .stat_idle          (lookup_idle),
+        .tbl_busy           (csr_wait),
         .tbl_port_we        (tbl_port_we),
         .tbl_port_re        (tbl_port_re),
         .tbl_port_index     (tbl_port_index),

@@ -15,6 +15,7 @@
 module lr_lookup #(
     parameter N_PORTS         = 4,      // packet ports
     parameter LPM_ENTRIES     = 1024,   // LPM entries
+    parameter LPM_BRAM        = 0,      // 1: lr_lpm_tcam_bram (block RAM, multi-clock writes)
     parameter ADJ_ENTRIES     = 256,    // adjacency rows
     parameter RADDR_ENTRIES   = 16,     // router addresses
     parameter MAX_FRAME_BYTES = 9600,   // longer frames (L) are giants
@@ -39,6 +40,7 @@ module lr_lookup #(
     output wire                   stat_reason_valid,
     output wire [4:0]             stat_reason,
     output wire                   stat_idle,
+    output wire                   tbl_busy,       // a table write in progress (lr_lpm_tcam_bram)
 
     // table access (lr_csr)
     input  wire                   tbl_port_we,
@@ -247,29 +249,59 @@ module lr_lookup #(
     wire        lpm_valid, lpm_hit;
     wire [15:0] lpm_index, lpm_adj;
 
-    lr_lpm_tcam #(
-        .ENTRIES (LPM_ENTRIES)
-    ) u_lpm_tcam (
-        .clk              (clk),
-        .rst              (rst),
-        .req_valid        (v1_q),
-        .req_key          (dst),
-        .resp_valid       (lpm_valid),
-        .resp_hit         (lpm_hit),
-        .resp_index       (lpm_index),
-        .resp_adj         (lpm_adj),
-        .tbl_lpm_we       (tbl_lpm_we),
-        .tbl_lpm_re       (tbl_lpm_re),
-        .tbl_lpm_index    (tbl_lpm_index),
-        .tbl_lpm_wr_valid (tbl_lpm_wr_valid),
-        .tbl_lpm_wr_value (tbl_lpm_wr_value),
-        .tbl_lpm_wr_mask  (tbl_lpm_wr_mask),
-        .tbl_lpm_wr_adj   (tbl_lpm_wr_adj),
-        .tbl_lpm_rd_valid (tbl_lpm_rd_valid),
-        .tbl_lpm_rd_value (tbl_lpm_rd_value),
-        .tbl_lpm_rd_mask  (tbl_lpm_rd_mask),
-        .tbl_lpm_rd_adj   (tbl_lpm_rd_adj)
-    );
+    generate
+        if (LPM_BRAM != 0) begin : g_lpm_bram
+            lr_lpm_tcam_bram #(
+                .ENTRIES (LPM_ENTRIES)
+            ) u_lpm_tcam (
+                .clk              (clk),
+                .rst              (rst),
+                .req_valid        (v1_q),
+                .req_key          (dst),
+                .resp_valid       (lpm_valid),
+                .resp_hit         (lpm_hit),
+                .resp_index       (lpm_index),
+                .resp_adj         (lpm_adj),
+                .tbl_lpm_we       (tbl_lpm_we),
+                .tbl_lpm_re       (tbl_lpm_re),
+                .tbl_lpm_index    (tbl_lpm_index),
+                .tbl_lpm_wr_valid (tbl_lpm_wr_valid),
+                .tbl_lpm_wr_value (tbl_lpm_wr_value),
+                .tbl_lpm_wr_mask  (tbl_lpm_wr_mask),
+                .tbl_lpm_wr_adj   (tbl_lpm_wr_adj),
+                .tbl_lpm_rd_valid (tbl_lpm_rd_valid),
+                .tbl_lpm_rd_value (tbl_lpm_rd_value),
+                .tbl_lpm_rd_mask  (tbl_lpm_rd_mask),
+                .tbl_lpm_rd_adj   (tbl_lpm_rd_adj),
+                .busy             (tbl_busy)
+            );
+        end else begin : g_lpm
+            lr_lpm_tcam #(
+                .ENTRIES (LPM_ENTRIES)
+            ) u_lpm_tcam (
+                .clk              (clk),
+                .rst              (rst),
+                .req_valid        (v1_q),
+                .req_key          (dst),
+                .resp_valid       (lpm_valid),
+                .resp_hit         (lpm_hit),
+                .resp_index       (lpm_index),
+                .resp_adj         (lpm_adj),
+                .tbl_lpm_we       (tbl_lpm_we),
+                .tbl_lpm_re       (tbl_lpm_re),
+                .tbl_lpm_index    (tbl_lpm_index),
+                .tbl_lpm_wr_valid (tbl_lpm_wr_valid),
+                .tbl_lpm_wr_value (tbl_lpm_wr_value),
+                .tbl_lpm_wr_mask  (tbl_lpm_wr_mask),
+                .tbl_lpm_wr_adj   (tbl_lpm_wr_adj),
+                .tbl_lpm_rd_valid (tbl_lpm_rd_valid),
+                .tbl_lpm_rd_value (tbl_lpm_rd_value),
+                .tbl_lpm_rd_mask  (tbl_lpm_rd_mask),
+                .tbl_lpm_rd_adj   (tbl_lpm_rd_adj)
+            );
+            assign tbl_busy = 1'b0;
+        end
+    endgenerate
 
     reg          va_q, vb_q, vc_q, vd_q;
     reg [MW-1:0] ma_q, mb_q, mc_q, md_q;

@@ -37,6 +37,7 @@ module lr_link #(
     output wire                          csr_re,
     input  wire [31:0]                   csr_rdata,
     input  wire                          csr_rvalid,
+    input  wire                          csr_wait,      // the core's table write in progress: hold the bus
 
     // core CPU stream (punt header + frame), never back-pressured
     input  wire [DATA_WIDTH-1:0]         s_axis_cpu_tdata,
@@ -164,6 +165,7 @@ module lr_link #(
         .csr_re            (csr_re),
         .csr_rdata         (csr_rdata),
         .csr_rvalid        (csr_rvalid),
+        .csr_wait          (csr_wait),
         .link_reg_addr     (lreg_addr),
         .link_reg_rdata    (lreg_rdata),
         .m_axis_inj_tdata  (inj_tdata),

@@ -9,7 +9,8 @@
 // - REG: the whole op list is checked first (a zero count, an unknown op or a list ending inside
 //   an op: BAD_REQUEST; more words read than the answer buffer holds: TOO_BIG); only a good list
 //   reaches the bus. WRITE: one bus write per clock; READ: one bus read per clock, the words land
-//   in the answer buffer one clock later. At least 4 idle bus clocks follow every op. Addresses
+//   in the answer buffer one clock later. At least 4 idle bus clocks follow every op, and no
+//   access is issued while csr_wait is high (a board's table write in progress). Addresses
 //   0xF000-0xF0FF are the link's registers (link_reg_*, read one clock after the address, like the
 //   bus; writes to them are ignored).
 // - INJECT: checks the inject header, then hands the payload (to a port: header and frame for the
@@ -52,6 +53,7 @@ module lr_link_exec #(
     output wire                  csr_re,
     input  wire [31:0]           csr_rdata,
     input  wire                  csr_rvalid,
+    input  wire                  csr_wait,        // the core is busy (a table write): no access now
 
     // link registers
     output wire [7:0]            link_reg_addr,   // byte address (low 8 bits) of the link register read now
@@ -464,36 +466,44 @@ module lr_link_exec #(
 
             S_X_WR: begin
                 // rx_rd_data is payload word k_q, the data for a_q
-                csr_we_d    = !local_a;
-                csr_addr_d  = a_q;
-                csr_wdata_d = rx_rd_data;
-                a_d         = a_q + 16'd4;
-                k_d         = k_q + 1'b1;
-                n_d         = n_q - 8'd1;
-                if (n_q == 8'd1) begin
-                    gap_d   = 2'd3;
-                    state_d = S_GAP;
+                if (csr_wait) begin
+                    rx_rd_en   = 1'b1;               // hold: read the same word again
+                    rx_rd_addr = k_q[RX_AW-1:0] + 1'b1;
                 end else begin
-                    rx_rd_en   = 1'b1;
-                    rx_rd_addr = k_q[RX_AW-1:0] + {{(RX_AW-2){1'b0}}, 2'd2};
+                    csr_we_d    = !local_a;
+                    csr_addr_d  = a_q;
+                    csr_wdata_d = rx_rd_data;
+                    a_d         = a_q + 16'd4;
+                    k_d         = k_q + 1'b1;
+                    n_d         = n_q - 8'd1;
+                    if (n_q == 8'd1) begin
+                        gap_d   = 2'd3;
+                        state_d = S_GAP;
+                    end else begin
+                        rx_rd_en   = 1'b1;
+                        rx_rd_addr = k_q[RX_AW-1:0] + {{(RX_AW-2){1'b0}}, 2'd2};
+                    end
                 end
             end
 
             S_X_RD: begin
-                csr_re_d   = !local_a;
-                loc_re_d   = local_a;
-                csr_addr_d = a_q;
-                a_d        = a_q + 16'd4;
-                n_d        = n_q - 8'd1;
-                if (n_q == 8'd1) begin
-                    gap_d   = 2'd3;
-                    state_d = S_GAP;
+                if (!csr_wait) begin
+                    csr_re_d   = !local_a;
+                    loc_re_d   = local_a;
+                    csr_addr_d = a_q;
+                    a_d        = a_q + 16'd4;
+                    n_d        = n_q - 8'd1;
+                    if (n_q == 8'd1) begin
+                        gap_d   = 2'd3;
+                        state_d = S_GAP;
+                    end
                 end
             end
 
             S_GAP: begin
-                gap_d = gap_q - 2'd1;
-                if (gap_q == 2'd0) begin
+                if (gap_q != 2'd0) begin
+                    gap_d = gap_q - 2'd1;
+                end else if (!csr_wait) begin
                     state_d = S_X_REQ;
                 end
             end

@@ -16,6 +16,7 @@ module lr_router #(
     parameter DATA_WIDTH      = 64,             // stream width, power of two 8..128
     parameter KEEP_WIDTH      = DATA_WIDTH/8,   // byte enables
     parameter LPM_ENTRIES     = 1024,           // LPM (TCAM) entries
+    parameter LPM_BRAM        = 0,              // 1: block-RAM TCAM (boards; writes take 260+ clocks)
     parameter ADJ_ENTRIES     = 256,            // adjacency rows
     parameter RADDR_ENTRIES   = 16,             // router addresses
     parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are dropped as giant
@@ -94,7 +95,7 @@ module lr_router #(
     wire                  inject_tvalid, inject_tready, inject_tlast;
     wire [15:0]           csr_addr;
     wire [31:0]           csr_wdata, csr_rdata;
-    wire                  csr_we, csr_re, csr_rvalid;
+    wire                  csr_we, csr_re, csr_rvalid, csr_wait;
     wire                  core_idle;
 
     lr_core #(
@@ -102,6 +103,7 @@ module lr_router #(
         .DATA_WIDTH      (DATA_WIDTH),
         .KEEP_WIDTH      (KEEP_WIDTH),
         .LPM_ENTRIES     (LPM_ENTRIES),
+        .LPM_BRAM        (LPM_BRAM),
         .ADJ_ENTRIES     (ADJ_ENTRIES),
         .RADDR_ENTRIES   (RADDR_ENTRIES),
         .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
@@ -138,6 +140,7 @@ module lr_router #(
         .csr_re               (csr_re),
         .csr_rdata            (csr_rdata),
         .csr_rvalid           (csr_rvalid),
+        .csr_wait             (csr_wait),
         .stat_idle            (core_idle)
     );
 
@@ -204,6 +207,7 @@ module lr_router #(
         .csr_re               (csr_re),
         .csr_rdata            (csr_rdata),
         .csr_rvalid           (csr_rvalid),
+        .csr_wait             (csr_wait),
         .s_axis_cpu_tdata     (cpu_tdata),
         .s_axis_cpu_tkeep     (cpu_tkeep),
         .s_axis_cpu_tvalid    (cpu_tvalid),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/linerate/linerate/boards"
 	"github.com/linerate/linerate/hostdrv/flash"
 	"github.com/linerate/linerate/hostdrv/ftdi"
 )
@@ -46,8 +47,9 @@ configuration SRAM directly instead (lost at power-off; the board must be wired 
 
 The iCE40 boards (icebreaker, hx8k) are programmed natively through their FT2232H (channel A in
 MPSSE mode), with no other tool. --openfpgaloader runs openFPGALoader instead, and is the only
-way for boards without an FT2232H programmer (colorlight-5a-75b: JTAG through an external
-cable). The bitstream defaults to build/NAME/NAME.bin, where linerate build writes it.`,
+way for boards without an FT2232H programmer (colorlight: JTAG through an external cable). The
+bitstream defaults to where linerate build writes it: build/NAME/NAME.bin (iCE40) or
+build/NAME/NAME.bit (ECP5).`,
 		Example: `  linerate flash --board icebreaker
   linerate flash --board hx8k --bitstream my.bin --sram
   linerate flash --board icebreaker --dev usb:0403:6010:FT4ABC12     # one of several boards`,
@@ -57,8 +59,8 @@ cable). The bitstream defaults to build/NAME/NAME.bin, where linerate build writ
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&o.Board, "board", "", "board: icebreaker, hx8k, colorlight-5a-75b")
-	f.StringVar(&o.Bitstream, "bitstream", "", "bitstream file (default build/BOARD/BOARD.bin)")
+	f.StringVar(&o.Board, "board", "", "board: icebreaker, hx8k, colorlight")
+	f.StringVar(&o.Bitstream, "bitstream", "", "bitstream file (default build/BOARD/BOARD.bin, .bit for ECP5)")
 	f.BoolVar(&o.SRAM, "sram", false, "load the FPGA's SRAM instead of the flash")
 	f.StringVar(&o.Dev, "dev", "usb:0403:6010", "the board's FT2232H: usb:VID:PID[:SERIAL]")
 	f.BoolVar(&o.OpenFPGALoader, "openfpgaloader", false, "program through openFPGALoader")
@@ -87,11 +89,15 @@ func parseUSBDev(s string) (vid, pid uint16, serial string, err error) {
 func RunFlash(o *FlashOptions, w, errw io.Writer) error {
 	name := strings.ToLower(o.Board)
 	if name == "" {
-		return inputErr(errors.New("--board is required (icebreaker, hx8k, colorlight-5a-75b)"))
+		return inputErr(errors.New("--board is required (icebreaker, hx8k, colorlight)"))
 	}
 	path := o.Bitstream
 	if path == "" {
-		path = filepath.Join("build", name, name+".bin")
+		ext := ".bin"
+		if b, err := boards.Get(name); err == nil && b.Family == "ecp5" {
+			ext = ".bit"
+		}
+		path = filepath.Join("build", name, name+ext)
 	}
 	image, err := os.ReadFile(path)
 	if err != nil {

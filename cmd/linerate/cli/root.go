@@ -68,7 +68,7 @@ packet.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newCosimCmd(), newDemoCmd(), newTraceCmd(), newFibCmd(), newSimCmd(), newInfoCmd(),
-		newCountersCmd(), newPuntCmd(), newInjectCmd(), newRouterCmd(), newFlashCmd())
+		newCountersCmd(), newPuntCmd(), newInjectCmd(), newRouterCmd(), newFlashCmd(), newBoardsCmd(), newBuildCmd())
 	return root
 }
 

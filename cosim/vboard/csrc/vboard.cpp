@@ -1,6 +1,14 @@
 // vboard.cpp: drives the Verilated lr_router (see vboard.h): a bit-level UART on uart_rx/uart_tx,
 // frames on the packet ports, runs until idle. Output streams are checked for the AXI-Stream rules
 // (a beat offered stays unchanged until taken; tkeep contiguous and not empty).
+//
+// Board mode (LR_BOARD defined, the Makefile's boardsim target): the Verilated top is a board's
+// pin-level top (boards/<board>/, Verilated with --prefix Vlr_router), driven through its pins
+// only: CLK, RX, TX; LR_BOARD_IDLE(t) reads "nothing in flight" off an LED pin, and
+// LR_BOARD_RESET(t, on) drives the board's reset pin (a button). A board without one is reset by
+// a power cycle: a new model, tables cleared, as reconfiguring the FPGA does. The board has no
+// external packet ports (they travel over the link), so frames pushed to ports are ignored and
+// none come out; the UART divisor is the build's (LR_UART_DIV).
 #include "vboard.h"
 
 #include <cstring>
@@ -46,6 +54,22 @@
 #ifndef LR_RESP_BUF_BYTES
 #define LR_RESP_BUF_BYTES 2048
 #endif
+#ifdef LR_BOARD
+#define LR_EXT_PORTS 0
+#define PIN_CLK CLK
+#define PIN_RX RX
+#define PIN_TX TX
+#ifndef LR_BOARD_RESET_HOLD
+#define LR_BOARD_RESET_HOLD 24  // clocks the board's reset synchroniser holds after the pin
+#endif
+#else
+#define LR_EXT_PORTS LR_N_PORTS
+#define PIN_CLK clk
+#define PIN_RX uart_rx
+#define PIN_TX uart_tx
+#endif
+#define LR_STR2(x) #x
+#define LR_STR(x) LR_STR2(x)
 
 namespace {
 
@@ -173,6 +197,7 @@ struct vboard {
     // One clock: drive inputs, settle, record handshakes and pins, rising edge.
     void tick() {
         Vlr_router* t = top.get();
+#ifndef LR_BOARD
         for (int p = 0; p < NP; p++) {
             Source& s = src[p];
             bool v = !in_reset && !s.empty();
@@ -185,12 +210,14 @@ struct vboard {
             put(t->s_axis_rx_tvalid, p, 1, v);
             put(t->s_axis_rx_tlast, p, 1, b.last);
         }
-        t->uart_rx = in_reset ? 1 : drv.pin(div);
         t->cfg_uart_div = div;
+#endif
+        t->PIN_RX = in_reset ? 1 : drv.pin(div);
 
-        t->clk = 0;
+        t->PIN_CLK = 0;
         eval_dump();
 
+#ifndef LR_BOARD
         for (int p = 0; p < NP; p++) {
             Source& s = src[p];
             if (s.offered && get(t->s_axis_rx_tready, p, 1)) s.advance();
@@ -220,7 +247,8 @@ struct vboard {
                 k.cur.clear();
             }
         }
-        int pin = t->uart_tx;
+#endif
+        int pin = t->PIN_TX;
         uint8_t byte;
         switch (smp.sample(pin, div, &byte)) {
         case 1:
@@ -236,9 +264,37 @@ struct vboard {
         else tx_quiet = 0;
         if (!in_reset) drv.clocked();
 
-        t->clk = 1;
+        t->PIN_CLK = 1;
         eval_dump();
         cycles++;
+    }
+
+    bool idle() {
+#ifdef LR_BOARD
+        return LR_BOARD_IDLE(top);
+#else
+        return top->stat_idle;
+#endif
+    }
+
+    // a new model in its power-up state (board mode without a reset pin)
+    void power_up() {
+        if (fst) {  // the waveform ends at a power cycle
+            fst->close();
+            fst.reset();
+        }
+        if (top) top->final();
+        top.reset();
+        ctx = std::make_unique<VerilatedContext>();
+        ctx->randReset(0);
+        top = std::make_unique<Vlr_router>(ctx.get(), "lr_router");
+        top->PIN_RX = 1;
+#ifdef LR_BOARD_RESET
+        LR_BOARD_RESET(top, 0);
+#endif
+#ifndef LR_BOARD
+        top->m_axis_tx_tready = (1u << NP) - 1;
+#endif
     }
 
     bool quiet() const {
@@ -264,17 +320,23 @@ void vboard_info_get(vboard_info* info) {
     info->resp_buf_bytes = LR_RESP_BUF_BYTES;
     info->build_id = LR_BUILD_ID;
     info->build_date = LR_BUILD_DATE;
+    info->ext_ports = LR_EXT_PORTS;
+#ifdef LR_BOARD
+    info->board = LR_STR(LR_BOARD);
+#else
+    info->board = "";
+#endif
 }
 
 vboard* vboard_new(const vboard_opts* o) {
     auto* b = new vboard;
-    b->ctx = std::make_unique<VerilatedContext>();
-    b->ctx->randReset(0);
-    b->top = std::make_unique<Vlr_router>(b->ctx.get(), "lr_router");
+    b->power_up();
+#ifdef LR_BOARD
+    b->div = LR_UART_DIV;
+#else
     b->div = o->uart_div < 4 ? 16 : o->uart_div;
     b->top->cfg_link_ports = o->link_ports & ((1u << NP) - 1);
-    b->top->m_axis_tx_tready = (1u << NP) - 1;
-    b->top->uart_rx = 1;
+#endif
     if (o->wave_path && o->wave_path[0]) {
         b->ctx->traceEverOn(true);
         b->fst = std::make_unique<VerilatedFstC>();
@@ -304,7 +366,7 @@ void vboard_uart_take(vboard* b, uint8_t* buf) {
 void vboard_push(vboard* b, const uint8_t* buf, const uint32_t* lens, const int32_t* ports, int n) {
     size_t off = 0;
     for (int i = 0; i < n; i++) {
-        if (ports[i] >= 0 && ports[i] < NP && lens[i] > 0) {
+        if (ports[i] >= 0 && ports[i] < LR_EXT_PORTS && lens[i] > 0) {
             b->src[ports[i]].q.emplace_back(buf + off, buf + off + lens[i]);
         }
         off += lens[i];
@@ -318,7 +380,7 @@ uint64_t vboard_run(vboard* b, uint64_t max_cycles, int* idle) {
     // has had time to start a request, and uart_tx to stay idle); the count carries over calls
     const uint64_t need = 20ull * b->div;
     for (;;) {
-        if (!b->quiet() || !b->top->stat_idle || b->tx_quiet == 0) b->still = 0;
+        if (!b->quiet() || !b->idle() || b->tx_quiet == 0) b->still = 0;
         if (b->still >= need) {
             *idle = 1;
             break;
@@ -357,14 +419,31 @@ void vboard_reset(vboard* b, int n) {
     }
     b->in_reset = true;
     b->still = 0;
+#ifdef LR_BOARD
+#ifdef LR_BOARD_RESET
+    LR_BOARD_RESET(b->top, 1);
+    for (int i = 0; i < n; i++) b->tick();
+    LR_BOARD_RESET(b->top, 0);
+#else
+    if (b->cycles > 0) b->power_up();  // no reset pin: a power cycle (the first one is power-up)
+#endif
+    for (int i = 0; i < LR_BOARD_RESET_HOLD; i++) b->tick();
+#else
     b->top->rst = 1;
     for (int i = 0; i < n; i++) b->tick();
     b->top->rst = 0;
+#endif
     b->in_reset = false;
     b->tick();
 }
 
-void vboard_set_uart_div(vboard* b, uint32_t div) { b->div = div < 4 ? 16 : div; }
+void vboard_set_uart_div(vboard* b, uint32_t div) {
+#ifdef LR_BOARD
+    (void)div;  // the board's divisor is a build parameter
+#else
+    b->div = div < 4 ? 16 : div;
+#endif
+}
 
 uint64_t vboard_cycles(vboard* b) { return b->cycles; }
 

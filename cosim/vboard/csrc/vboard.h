@@ -23,6 +23,8 @@ typedef struct {
     int n_ports, data_width, lpm_entries, adj_entries, raddr_entries, max_frame_bytes;
     int clk_hz, rx_buf_bytes, resp_buf_bytes;
     uint32_t build_id, build_date;
+    int ext_ports;     /* packet ports with pins (0 on a board top: all travel over the link) */
+    const char* board; /* the board top's name, "" for lr_router */
 } vboard_info;
 
 typedef struct {

@@ -1,0 +1,130 @@
+package boards
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Every board folder loads, and its top declares every parameter board.json sets (so yosys'
+// chparam and Verilator's -G never name a parameter the top lacks).
+func TestBoardsLoad(t *testing.T) {
+	bs, err := List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"icebreaker": "ice40", "hx8k": "ice40", "colorlight": "ecp5"}
+	if len(bs) != len(want) {
+		t.Fatalf("boards %v, want %v", Names(), want)
+	}
+	for _, b := range bs {
+		if want[b.Name] != b.Family {
+			t.Errorf("%s: family %q", b.Name, b.Family)
+		}
+		top, err := b.ReadFile(b.Sources[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(top), "module "+b.Top+" ") {
+			t.Errorf("%s: %s does not define module %s", b.Name, b.Sources[0], b.Top)
+		}
+		params := map[string]bool{}
+		for _, m := range regexp.MustCompile(`parameter\s+(\w+)\s*=`).FindAllStringSubmatch(string(top), -1) {
+			params[m[1]] = true
+		}
+		for _, k := range append(b.ParamNames(), "BUILD_ID", "BUILD_DATE") {
+			if !params[k] {
+				t.Errorf("%s: board.json sets %s, the top has no such parameter", b.Name, k)
+			}
+		}
+		for _, s := range b.SimFiles() {
+			if _, err := b.ReadFile(s); err != nil {
+				t.Errorf("%s: sim file %s: %v", b.Name, s, err)
+			}
+		}
+		// the pin names the simulated board drives exist in the top and the constraints
+		cons, _ := b.ReadFile(b.Constraints)
+		for _, pin := range []string{"CLK", "RX", "TX", b.Sim.IdlePin, b.Sim.ResetPin} {
+			if pin == "" {
+				continue
+			}
+			if !regexp.MustCompile(`\b`+pin+`\b`).Match(top) || !strings.Contains(string(cons), pin) {
+				t.Errorf("%s: pin %s missing from the top or %s", b.Name, pin, b.Constraints)
+			}
+		}
+		if got := float64(b.Params["CLK_HZ"]) / float64(b.Params["UART_DIV"]); got != float64(b.Baud) {
+			t.Errorf("%s: CLK_HZ/UART_DIV = %g, baud says %d", b.Name, got, b.Baud)
+		}
+	}
+}
+
+func TestGetUnknown(t *testing.T) {
+	for _, n := range []string{"", "nosuch", "../rtl", "common"} {
+		if _, err := Get(n); !errors.Is(err, ErrUnknown) {
+			t.Errorf("Get(%q): %v", n, err)
+		}
+	}
+}
+
+// BUILD_ID and BUILD_DATE come from the build, the rest from board.json.
+func TestBuildParams(t *testing.T) {
+	b, err := Get("icebreaker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := b.buildParams(time.Date(2026, 11, 21, 23, 0, 0, 0, time.UTC))
+	if p["BUILD_DATE"] != 20261121 || p["LPM_ENTRIES"] != b.Params["LPM_ENTRIES"] {
+		t.Fatalf("params %v", p)
+	}
+	if _, ok := b.Params["BUILD_DATE"]; ok {
+		t.Fatal("buildParams changed the board's own map")
+	}
+}
+
+// The line-rate estimate: 64 bytes at 8 bits are 64 beats plus a gap.
+func TestLineRate(t *testing.T) {
+	b := &Board{Params: map[string]int64{"DATA_WIDTH": 8}, Baud: 3000000}
+	lr := b.lineRate(24)
+	if want := 24e6 / 65; lr.CoreFPS != want {
+		t.Fatalf("core %g frames/s, want %g", lr.CoreFPS, want)
+	}
+	if want := 3e6 / 10 / linkFrameBytes; lr.LinkFPS != want {
+		t.Fatalf("link %g frames/s, want %g", lr.LinkFPS, want)
+	}
+}
+
+// The report readers take yosys' stat -json and nextpnr's --report as those tools write them.
+func TestReadReports(t *testing.T) {
+	dir := t.TempDir()
+	stat := filepath.Join(dir, "stat.json")
+	os.WriteFile(stat, []byte(`
+{
+   "creator": "Yosys",
+   "design": {
+      "num_cells_by_type": {"SB_CARRY": 10, "SB_DFF": 3, "SB_DFFE": 4, "SB_LUT4": 50, "SB_RAM40_4K": 2}
+   }
+}`), 0o644)
+	pnr := filepath.Join(dir, "pnr.json")
+	os.WriteFile(pnr, []byte(`{"utilization": {"ICESTORM_LC": {"available": 7680, "used": 60},
+ "ICESTORM_RAM": {"available": 32, "used": 2}, "SB_IO": {"available": 256, "used": 5}},
+ "fmax": {"clk": {"achieved": 31.5, "constraint": 24.0}, "CLK$SB_IO_IN": {"achieved": 11.0, "constraint": 12.0}}}`), 0o644)
+	b := &Board{Family: "ice40"}
+	r := &Report{}
+	if err := r.readStat(stat, "ice40"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.readPnR(pnr, b); err != nil {
+		t.Fatal(err)
+	}
+	res := r.Resources
+	if res.LUT != 50 || res.FF != 7 || res.BRAM != 2 || res.Cells != 60 || res.CellsAvail != 7680 || res.BRAMAvail != 32 || res.IO != 5 {
+		t.Fatalf("resources %+v", res)
+	}
+	if r.TimingMet || len(r.Clocks) != 2 || !r.Clocks[1].Met || r.Clocks[0].Met {
+		t.Fatalf("clocks %+v met %v", r.Clocks, r.TimingMet)
+	}
+}
