@@ -22,7 +22,7 @@ VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-
 VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj -Icosim/csrc
 
 APT_PKGS := verilator yosys iverilog zlib1g-dev libpcap-dev iproute2 g++ make libusb-1.0-0-dev pkg-config iputils-ping iputils-tracepath
-.PHONY: all deps deps-ice40 deps-ecp5 gen gen-check vsim build demo test test-go test-boards lint lint-rtl lint-boards lint-go bench bit boardsim clean
+.PHONY: all deps deps-ice40 deps-ecp5 gen gen-check vsim build demo test test-go test-boards test-fpga lint lint-rtl lint-boards lint-go bench bit boardsim clean
 
 all: build
 
@@ -142,6 +142,7 @@ lint-go:
 	$(GO) vet -tags $(TAGS),netns ./...
 	$(GO) vet -tags usbhw ./hostdrv/transport/
 	$(GO) vet -tags $(TAGS),boardsim ./cosim/vboard/ ./test/hostlink/
+	$(GO) vet -tags fpga ./boards/
 
 # go test ./... passes without Verilator; make test adds the Verilated core, lint and the
 # Linux-namespace tests (root).
@@ -151,7 +152,7 @@ test-go:
 test: deps gen-check lint vsim
 	$(GO) test ./...
 	$(GO) test -tags $(TAGS),netns -timeout 20m ./...
-	$(MAKE) test-boards
+	$(MAKE) test-boards test-fpga
 
 # --- Boards (boards/<name>/) ------------------------------------------------------------------
 BOARDS := $(notdir $(patsubst %/board.json,%,$(wildcard boards/*/board.json)))
@@ -183,6 +184,10 @@ test-boards: deps $(VSIM)/libverilated.a
 	  echo "== board $$b: the host-link suite against its top"; \
 	  $(GO) run ./cmd/lrboard sim $$b && $(GO) test -count=1 -tags $(TAGS),boardsim -timeout 15m ./test/hostlink/ || exit 1; \
 	done
+
+# The build flow for real, both families (a UART echo on the boards' pins: boards/testdata).
+test-fpga: deps-ice40 deps-ecp5
+	$(GO) test -tags fpga -count=1 ./boards/
 
 # Every board top: Verilator -Wall with its simulation clock files, yosys with the real ones.
 lint-boards: deps

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -41,6 +42,8 @@ type Board struct {
 	Programmer  string            `json:"programmer"`  // how `linerate flash` reaches it
 	Baud        int               `json:"baud"`        // host-link UART bit rate
 	Sim         SimPins           `json:"sim"`         // what the simulated board reads and drives
+
+	fsys fs.FS // where the files are: the embedded boards/, or LoadDir's directory
 }
 
 // SimPins are the pins the simulated board uses besides CLK, RX and TX.
@@ -69,7 +72,7 @@ func List() ([]*Board, error) {
 		if _, err := fs.Stat(files, e.Name()+"/board.json"); err != nil {
 			continue // common/ and the like
 		}
-		b, err := load(e.Name())
+		b, err := load(files, e.Name(), true)
 		if err != nil {
 			return nil, err
 		}
@@ -97,16 +100,23 @@ func Get(name string) (*Board, error) {
 	if _, err := fs.Stat(files, name+"/board.json"); err != nil {
 		return nil, fmt.Errorf("%w %q (boards: %s)", ErrUnknown, name, strings.Join(Names(), ", "))
 	}
-	return load(name)
+	return load(files, name, true)
 }
 
-func load(name string) (*Board, error) {
+// LoadDir loads the board in root/name/ (board.json; sources in that folder or root/common/)
+// from disk: a design of its own through the same flow. Only the structure is checked, not the
+// router's parameters.
+func LoadDir(root, name string) (*Board, error) {
+	return load(os.DirFS(root), name, false)
+}
+
+func load(fsys fs.FS, name string, router bool) (*Board, error) {
 	p := name + "/board.json"
-	raw, err := files.ReadFile(p)
+	raw, err := fs.ReadFile(fsys, p)
 	if err != nil {
 		return nil, err
 	}
-	b := &Board{}
+	b := &Board{fsys: fsys}
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(b); err != nil {
@@ -120,13 +130,19 @@ func load(name string) (*Board, error) {
 	default:
 		return nil, fmt.Errorf("boards/%s: family %q (want ice40 or ecp5)", p, b.Family)
 	}
-	if b.Top == "" || len(b.Sources) == 0 || b.Constraints == "" || b.ClockMHz <= 0 || b.Sim.IdlePin == "" || b.Baud <= 0 {
-		return nil, fmt.Errorf("boards/%s: top, sources, constraints, clock_mhz, baud and sim.idle_pin are required", p)
+	if b.Top == "" || len(b.Sources) == 0 || b.Constraints == "" || b.ClockMHz <= 0 {
+		return nil, fmt.Errorf("boards/%s: top, sources, constraints and clock_mhz are required", p)
 	}
 	for _, s := range append(append([]string{b.Constraints}, b.Sources...), simValues(b)...) {
-		if _, err := fs.Stat(files, b.file(s)); err != nil {
+		if _, err := fs.Stat(fsys, b.file(s)); err != nil {
 			return nil, fmt.Errorf("boards/%s: %s: no such file", p, s)
 		}
+	}
+	if !router {
+		return b, nil
+	}
+	if b.Sim.IdlePin == "" || b.Baud <= 0 {
+		return nil, fmt.Errorf("boards/%s: baud and sim.idle_pin are required", p)
 	}
 	for _, k := range []string{"N_PORTS", "DATA_WIDTH", "LPM_ENTRIES", "ADJ_ENTRIES", "RADDR_ENTRIES", "MAX_FRAME_BYTES", "CLK_HZ", "UART_DIV"} {
 		if _, ok := b.Params[k]; !ok {
@@ -167,7 +183,7 @@ func (b *Board) file(s string) string {
 func (b *Board) RepoPath(s string) string { return path.Join("boards", b.file(s)) }
 
 // ReadFile returns a file of the board (a name as board.json writes it).
-func (b *Board) ReadFile(s string) ([]byte, error) { return files.ReadFile(b.file(s)) }
+func (b *Board) ReadFile(s string) ([]byte, error) { return fs.ReadFile(b.fsys, b.file(s)) }
 
 // ParamNames returns the parameter names, sorted.
 func (b *Board) ParamNames() []string {

@@ -147,6 +147,9 @@ const linkFrameBytes = 1 + 2 + 4 + 60 + 4 + 1 + 1
 
 func (b *Board) lineRate(mhz float64) LineRate {
 	w := int(b.Params["DATA_WIDTH"])
+	if w <= 0 {
+		return LineRate{} // not a router
+	}
 	beats := (64*8 + w - 1) / w
 	fps := mhz * 1e6 / float64(beats+1)
 	return LineRate{
@@ -183,13 +186,24 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 	if err := os.RemoveAll(src); err != nil {
 		return nil, err
 	}
-	files, err := b.writeSources(src, false)
+	abs, err := b.writeSources(src, false)
 	if err != nil {
 		return nil, err
 	}
+	// The tools run in opt.Out and see only paths below it: the YoWASP builds (WebAssembly)
+	// can reach nothing else.
+	var files []string
+	for _, f := range abs {
+		r, err := filepath.Rel(opt.Out, f)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, r)
+	}
 	name := b.Name
-	netlist := filepath.Join(opt.Out, name+".json")
-	stat := filepath.Join(opt.Out, "yosys-stat.json")
+	netlist := name + ".json"
+	stat := "yosys-stat.json"
+	in := func(p string) string { return filepath.Join(opt.Out, p) }
 
 	// synthesis
 	params := b.buildParams(time.Now())
@@ -202,54 +216,53 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 		synth = "synth_ecp5"
 	}
 	script := fmt.Sprintf("read_verilog -DLR_SYNTHESIS %s %s\nchparam %s %s\n%s -top %s -json %s\ntee -q -o %s stat -json\n",
-		incFlags(src), strings.Join(files, " "), strings.Join(chparam, " "), b.Top, synth, b.Top, netlist, stat)
-	ys := filepath.Join(opt.Out, "synth.ys")
-	if err := os.WriteFile(ys, []byte(script), 0o644); err != nil {
+		incFlags("src"), strings.Join(files, " "), strings.Join(chparam, " "), b.Top, synth, b.Top, netlist, stat)
+	if err := os.WriteFile(in("synth.ys"), []byte(script), 0o644); err != nil {
 		return nil, err
 	}
 	step("synthesis: %s (%s)", synth, filepath.Join(opt.Out, "yosys.log"))
 	t0 := time.Now()
-	if err := run(ctx, filepath.Join(opt.Out, "yosys.log"), tools.Yosys, "-q", "-l", filepath.Join(opt.Out, "yosys.log"), "-s", ys); err != nil {
+	if err := runIn(ctx, opt.Out, in("yosys.log"), tools.Yosys, "-q", "-l", "yosys.log", "-s", "synth.ys"); err != nil {
 		return nil, err
 	}
 	synthSecs := time.Since(t0).Seconds()
 
 	// place and route
-	pnrReport := filepath.Join(opt.Out, "nextpnr-report.json")
+	pnrReport := "nextpnr-report.json"
 	cons, err := b.ReadFile(b.Constraints)
 	if err != nil {
 		return nil, err
 	}
-	consPath := filepath.Join(src, filepath.Base(b.Constraints))
-	if err := os.WriteFile(consPath, cons, 0o644); err != nil {
+	consPath := filepath.Join("src", filepath.Base(b.Constraints))
+	if err := os.WriteFile(in(consPath), cons, 0o644); err != nil {
 		return nil, err
 	}
-	args := []string{"-q", "-l", filepath.Join(opt.Out, "nextpnr.log"), "--json", netlist, "--report", pnrReport,
+	args := []string{"-q", "-l", "nextpnr.log", "--json", netlist, "--report", pnrReport,
 		"--freq", fmt.Sprintf("%g", b.ClockMHz), "--seed", fmt.Sprint(opt.Seed), "--timing-allow-fail"}
 	var packIn, bit string
 	switch b.Family {
 	case "ice40":
-		packIn = filepath.Join(opt.Out, name+".asc")
+		packIn = name + ".asc"
 		bit = name + ".bin"
 		args = append(args, "--"+b.Device, "--package", b.Package, "--pcf", consPath, "--asc", packIn)
 	case "ecp5":
-		packIn = filepath.Join(opt.Out, name+".config")
+		packIn = name + ".config"
 		bit = name + ".bit"
 		args = append(args, "--"+b.Device, "--package", b.Package, "--speed", fmt.Sprint(b.Speed), "--lpf", consPath, "--textcfg", packIn)
 	}
 	step("place and route: %s at %g MHz (%s)", filepath.Base(tools.NextPNR[len(tools.NextPNR)-1]), b.ClockMHz, filepath.Join(opt.Out, "nextpnr.log"))
 	t1 := time.Now()
-	if err := run(ctx, filepath.Join(opt.Out, "nextpnr.log"), tools.NextPNR, args...); err != nil {
+	if err := runIn(ctx, opt.Out, in("nextpnr.log"), tools.NextPNR, args...); err != nil {
 		return nil, err
 	}
 	pnrSecs := time.Since(t1).Seconds()
 
 	step("bitstream: %s", filepath.Join(opt.Out, bit))
-	packArgs := []string{packIn, filepath.Join(opt.Out, bit)}
+	packArgs := []string{packIn, bit}
 	if b.Family == "ecp5" {
 		packArgs = append([]string{"--compress"}, packArgs...)
 	}
-	if err := run(ctx, "", tools.Pack, packArgs...); err != nil {
+	if err := runIn(ctx, opt.Out, "", tools.Pack, packArgs...); err != nil {
 		return nil, err
 	}
 
@@ -259,10 +272,10 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 	for _, t := range [][]string{tools.Yosys, tools.NextPNR, tools.Pack} {
 		rep.Tools = append(rep.Tools, filepath.Base(t[len(t)-1]))
 	}
-	if err := rep.readStat(stat, b.Family); err != nil {
+	if err := rep.readStat(in(stat), b.Family); err != nil {
 		return nil, err
 	}
-	if err := rep.readPnR(pnrReport, b); err != nil {
+	if err := rep.readPnR(in(pnrReport), b); err != nil {
 		return nil, err
 	}
 	rep.LineRate = b.lineRate(minFmaxTarget(rep.Clocks, b.ClockMHz))
@@ -367,7 +380,13 @@ func incFlags(dir string) string {
 
 // run runs a tool; on failure the error carries the end of its log (or of its output).
 func run(ctx context.Context, logPath string, prefix []string, args ...string) error {
+	return runIn(ctx, "", logPath, prefix, args...)
+}
+
+// runIn is run in directory dir.
+func runIn(ctx context.Context, dir, logPath string, prefix []string, args ...string) error {
 	cmd := exec.CommandContext(ctx, prefix[0], append(append([]string{}, prefix[1:]...), args...)...)
+	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
