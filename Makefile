@@ -141,7 +141,7 @@ lint-go:
 	$(GO) vet ./...
 	$(GO) vet -tags $(TAGS),netns ./...
 	$(GO) vet -tags usbhw ./hostdrv/transport/
-	$(GO) vet -tags $(TAGS),boardsim ./cosim/vboard/ ./test/hostlink/
+	$(GO) vet -tags $(TAGS),boardsim,netns ./cosim/vboard/ ./test/hostlink/ ./test/e2e/
 	$(GO) vet -tags fpga ./boards/
 
 # go test ./... passes without Verilator; make test adds the Verilated core, lint and the
@@ -178,11 +178,13 @@ bit:
 boardsim: deps $(VSIM)/libverilated.a
 	$(GO) run ./cmd/lrboard sim $(BOARD)
 
-# Each board top in Verilator passes the host-link suite (test/hostlink), one board at a time.
+# Each board top in Verilator passes the host-link suite (test/hostlink), and Linux hosts in
+# namespaces ping across it with its ports bridged to TAP interfaces (test/e2e, root), one board
+# at a time.
 test-boards: deps $(VSIM)/libverilated.a
 	@for b in $(BOARDS); do \
-	  echo "== board $$b: the host-link suite against its top"; \
-	  $(GO) run ./cmd/lrboard sim $$b && $(GO) test -count=1 -tags $(TAGS),boardsim -timeout 15m ./test/hostlink/ || exit 1; \
+	  echo "== board $$b: the host-link suite and bridged hosts against its top"; \
+	  $(GO) run ./cmd/lrboard sim $$b && $(GO) test -count=1 -tags $(TAGS),boardsim,netns -skip TestScenarioLinuxRouter -timeout 15m ./test/hostlink/ ./test/e2e/ || exit 1; \
 	done
 
 # The build flow for real, both families (a UART echo on the boards' pins: boards/testdata).

@@ -17,6 +17,7 @@ import (
 
 	"github.com/linerate/linerate/cosim/model"
 	"github.com/linerate/linerate/cosim/vboard"
+	"github.com/linerate/linerate/hostdrv/tap"
 )
 
 // Options configure a simulated board.
@@ -85,7 +86,7 @@ func New(opt Options) (*Board, error) {
 			s.Close()
 			return nil, fmt.Errorf("simboard: tap on port %d: the board has %d ports", port, s.info.Ports)
 		}
-		f, err := openTAP(name)
+		f, err := tap.Open(name)
 		if err != nil {
 			s.Close()
 			return nil, err

@@ -1,4 +1,4 @@
-//go:build linux && netns && verilator
+//go:build linux && netns && verilator && !boardsim
 
 package e2e
 
@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -122,24 +121,4 @@ func TestScenarioLinerate(t *testing.T) {
 	if ss2.ICMPLimited == ss.ICMPLimited && ds2.PuntsDropped[router.ClassError] == ds.PuntsDropped[router.ClassError] && dev.Stats().PuntsLost == 0 {
 		t.Errorf("the flood was neither rate-limited nor dropped anywhere: is it a flood?")
 	}
-}
-
-// PortLinks maps port p to links[p].
-func PortLinks(links []string) map[int]string {
-	m := map[int]string{}
-	for p, l := range links {
-		m[p] = l
-	}
-	return m
-}
-
-// logWriter sends the daemon's log lines to the test log.
-type logWriter struct {
-	t   *testing.T
-	buf *bytes.Buffer
-}
-
-func (w *logWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }

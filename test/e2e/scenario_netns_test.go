@@ -3,8 +3,10 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,4 +69,24 @@ func TestScenarioLinuxRouter(t *testing.T) {
 		defer dcancel()
 		t.Logf("router after the failure:\n%s", router.Describe(dctx))
 	}
+}
+
+// PortLinks maps port p to links[p].
+func PortLinks(links []string) map[int]string {
+	m := map[int]string{}
+	for p, l := range links {
+		m[p] = l
+	}
+	return m
+}
+
+// logWriter sends the daemon's log lines to the test log.
+type logWriter struct {
+	t   *testing.T
+	buf *bytes.Buffer
+}
+
+func (w *logWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }

@@ -1,4 +1,4 @@
-//go:build verilator && netns
+//go:build verilator && netns && !boardsim
 
 package hostlink
 

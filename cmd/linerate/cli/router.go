@@ -13,8 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/linerate/linerate/hostdrv/bridge"
 	"github.com/linerate/linerate/hostdrv/kernelsrc"
 	"github.com/linerate/linerate/hostdrv/router"
+	"github.com/linerate/linerate/hostdrv/tap"
 	"github.com/linerate/linerate/tables"
 )
 
@@ -28,6 +30,7 @@ type RouterOptions struct {
 	NoICMPLimit   bool
 	Quiet         bool
 	Kernel        string
+	Tap           []string
 }
 
 func newRouterCmd() *cobra.Command {
@@ -54,10 +57,16 @@ Events are logged on stderr; the counters are printed when it stops.
 
 --kernel NS mirrors a Linux namespace's routing: its routes (main table) on interfaces named
 port0..portN-1 replace the file's routes, and its neighbours join the file's, as netlink
-reports changes (ip route add/del, a routing daemon); ports and addresses stay the file's.`,
+reports changes (ip route add/del, a routing daemon); ports and addresses stay the file's.
+
+--tap portN=IFNAME bridges a port that travels over the host link (every port of a board
+without Ethernet PHYs: icebreaker, hx8k) to a Linux TAP interface: what the board sends out of
+the port goes to the interface, what Linux sends on the interface enters the port's pipeline.
+A network namespace holding the interface is then a host on that port of the real FPGA.`,
 		Example: `  linerate sim --tap port0=lr0 --tap port1=lr1 &     # prints device: serial:/dev/pts/N
   linerate router --dev serial:/dev/pts/3 --config router.conf
-  linerate router --dev serial:/dev/pts/3 --config router.conf --kernel rtr   # routes of netns rtr`,
+  linerate router --dev serial:/dev/pts/3 --config router.conf --kernel rtr   # routes of netns rtr
+  linerate router --dev usb:0403:6010 --config router.conf --tap port0=ice0 --tap port1=ice1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return RunRouter(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -73,6 +82,7 @@ reports changes (ip route add/del, a routing daemon); ports and addresses stay t
 	f.DurationVar(&o.ReachableTime, "reachable-time", 60*time.Second, "trust a learned neighbour this long without a confirmation")
 	f.BoolVar(&o.NoICMPLimit, "no-icmp-limit", false, "no per-destination ICMP error rate limit (Linux's icmp_ratelimit)")
 	f.BoolVar(&o.Quiet, "quiet", false, "no event log")
+	f.StringArrayVar(&o.Tap, "tap", nil, "portN=IFNAME: bridge a link port to a TAP interface (created if missing; needs root)")
 	f.StringVar(&o.Kernel, "kernel", "", "mirror the routes and neighbours of this network namespace (its interfaces port0..N-1), event-driven through netlink; \"-\" is this process's namespace")
 	return c
 }
@@ -103,6 +113,33 @@ func RunRouter(o *RouterOptions, w, errw io.Writer) error {
 		if source, err = kernelSource(ctx, o.Kernel, d.Info().Ports, log); err != nil {
 			return inputErr(err)
 		}
+	}
+	if len(o.Tap) > 0 {
+		ports := map[int]io.ReadWriter{}
+		for _, spec := range o.Tap {
+			p, ifname, err := portSpec("--tap", spec)
+			if err != nil {
+				return inputErr(err)
+			}
+			if p >= d.Info().Ports {
+				return inputErr(fmt.Errorf("--tap %s: the device has ports 0..%d", spec, d.Info().Ports-1))
+			}
+			f, err := tap.Open(ifname)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			ports[p] = f
+		}
+		bctx, stop := context.WithCancel(ctx)
+		done := make(chan bridge.Stats, 1)
+		go func() { done <- bridge.Run(bctx, d, ports, log) }()
+		defer func() {
+			stop()
+			st := <-done
+			fmt.Fprintf(w, "bridge: %d frames to the interfaces, %d from them (%d inject errors, %d for unbridged ports)\n",
+				st.ToHost, st.FromHost, st.InjectErrs, st.NoPort)
+		}()
 	}
 	r := router.NewRouter(d, cfg, router.DaemonOptions{
 		Stack:    router.Options{ReachableTime: o.ReachableTime, NoICMPLimit: o.NoICMPLimit},

@@ -1,4 +1,7 @@
-package simboard
+// Package tap opens Linux TAP interfaces: a port of the simulated board (cosim/simboard) or a
+// board's port carried over the host link (hostdrv/bridge) becomes a network interface, so a
+// network namespace can act as a host on it.
+package tap
 
 import (
 	"fmt"
@@ -7,10 +10,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// openTAP creates (or attaches to) the TAP interface name: Ethernet frames without FCS, no
-// packet-information header. Linux then sees the simulated port as a network interface, so a
-// network namespace can act as a host on it.
-func openTAP(name string) (*os.File, error) {
+// Open creates (or attaches to) the TAP interface name: each Read returns one Ethernet frame
+// and each Write sends one, without FCS and without a packet-information header. Needs root or
+// CAP_NET_ADMIN. Closing the file wakes a pending Read.
+func Open(name string) (*os.File, error) {
 	fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("tap %s: open /dev/net/tun: %w", name, err)
