@@ -16,6 +16,7 @@ module lr_board_colorlight #(
     parameter N_PORTS          = 2,         // packet ports, all carried over the host link
     parameter DATA_WIDTH       = 8,         // stream width
     parameter LPM_BRAM         = 1,         // block-RAM TCAM
+    parameter COUNTERS_RAM     = 1,         // counters in block RAM
     parameter LPM_ENTRIES      = 256,       // LPM (TCAM) entries
     parameter ADJ_ENTRIES      = 64,        // adjacency rows
     parameter RADDR_ENTRIES    = 8,         // router addresses
@@ -76,6 +77,7 @@ module lr_board_colorlight #(
         .N_PORTS         (N_PORTS),
         .DATA_WIDTH      (DATA_WIDTH),
         .LPM_BRAM        (LPM_BRAM),
+        .COUNTERS_RAM    (COUNTERS_RAM),
         .LPM_ENTRIES     (LPM_ENTRIES),
         .ADJ_ENTRIES     (ADJ_ENTRIES),
         .RADDR_ENTRIES   (RADDR_ENTRIES),

@@ -30,7 +30,7 @@ func Verilog() []byte {
 	p("  input  wire clk,\n  input  wire rst,\n\n")
 	p("  // register bus: one access per clock, read data one clock later\n")
 	p("  input  wire [15:0] csr_addr,\n  input  wire [31:0] csr_wdata,\n  input  wire csr_we,\n  input  wire csr_re,\n")
-	p("  output reg  [31:0] csr_rdata,\n  output reg  csr_rvalid,\n")
+	p("  output wire [31:0] csr_rdata,\n  output reg  csr_rvalid,\n")
 	for _, t := range Tables {
 		p("\n  // table %s: %s\n", t.Name, t.Doc)
 		p("  output reg  tbl_%s_we,\n  output reg  tbl_%s_re,\n  output wire [15:0] tbl_%s_index,\n", t.Name, t.Name, t.Name)
@@ -41,8 +41,8 @@ func Verilog() []byte {
 			p("  input  wire [%d:0] tbl_%s_rd_%s,\n", f.Width-1, t.Name, f.Name)
 		}
 	}
-	p("\n  // counters in, control out\n")
-	p("  input  wire [32*NCNT-1:0] stat_counters,\n")
+	p("\n  // counters (lr_counters): a read port, data one clock after cnt_re; control out\n")
+	p("  output wire cnt_re,\n  output wire [13:0] cnt_index,\n  input  wire [31:0] cnt_rdata,\n")
 	p("  output reg  cfg_counters_clear\n);\n\n")
 	p("  localparam [31:0] VERSION = 32'h%08x;\n", VersionMajor<<16|VersionMinor)
 	p("  localparam [15:0] COUNTER_BASE = 16'h%04x;\n\n", CounterBase)
@@ -57,8 +57,12 @@ func Verilog() []byte {
 			p("  reg [%d:0] %s_%s_q, %s_%s_d;\n", f.Width-1, t.Name, f.Name, t.Name, f.Name)
 		}
 	}
-	p("  reg [31:0] rdata_d;\n  reg clear_d;\n")
-	p("  wire [13:0] cnt_idx = csr_addr[15:2] - COUNTER_BASE[15:2];\n\n")
+	p("  reg [31:0] rdata_d, rdata_q;\n  reg cnt_q;\n  reg clear_d;\n")
+	p("  wire [13:0] cnt_idx = csr_addr[15:2] - COUNTER_BASE[15:2];\n")
+	p("  wire cnt_in = (csr_addr >= COUNTER_BASE) && ({18'd0, cnt_idx} < NCNT);\n")
+	p("  assign cnt_re = csr_re && cnt_in;\n")
+	p("  assign cnt_index = cnt_idx;\n")
+	p("  assign csr_rdata = cnt_q ? cnt_rdata : rdata_q;\n\n")
 	for _, t := range Tables {
 		p("  assign tbl_%s_index = %s_index_q;\n", t.Name, t.Name)
 		for _, f := range t.Fields {
@@ -101,8 +105,8 @@ func Verilog() []byte {
 		p("    end\n")
 	}
 	p("\n    // reads\n    if (csr_re) begin\n")
-	p("      if (csr_addr >= COUNTER_BASE && {18'd0, cnt_idx} < NCNT) begin\n")
-	p("        rdata_d = stat_counters[32*cnt_idx +: 32];\n      end else begin\n        case (csr_addr)\n")
+	p("      if (cnt_in) begin\n")
+	p("        rdata_d = 32'd0;   // the counter comes from lr_counters' read port\n      end else begin\n        case (csr_addr)\n")
 	for _, r := range Regs {
 		switch r.Access {
 		case RO:
@@ -124,7 +128,7 @@ func Verilog() []byte {
 	p("          default: rdata_d = 32'd0;\n        endcase\n      end\n    end\n  end\n")
 
 	p("\n  // ---- registers ----\n  always @(posedge clk) begin\n")
-	p("    csr_rdata <= rdata_d;\n")
+	p("    rdata_q <= rdata_d;\n    cnt_q <= cnt_re;\n")
 	for _, t := range Tables {
 		for _, f := range t.Fields {
 			p("    %s_%s_q <= %s_%s_d;\n", t.Name, f.Name, t.Name, f.Name)

@@ -20,6 +20,7 @@ module lr_core #(
     parameter KEEP_WIDTH      = DATA_WIDTH/8,   // byte enables
     parameter LPM_ENTRIES     = 1024,           // LPM (TCAM) entries
     parameter LPM_BRAM        = 0,              // 1: the block-RAM TCAM (lr_lpm_tcam_bram, boards)
+    parameter COUNTERS_RAM    = 0,              // 1: counters in block RAM (boards; DATA_WIDTH <= 16)
     parameter ADJ_ENTRIES     = 256,            // adjacency rows
     parameter RADDR_ENTRIES   = 16,             // router addresses
     parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are dropped as giant
@@ -119,7 +120,9 @@ module lr_core #(
     wire [15:0] tbl_adj_wr_smac_hi, tbl_adj_rd_smac_hi;
     wire [31:0] tbl_adj_wr_smac_lo, tbl_adj_rd_smac_lo;
     wire [15:0] tbl_adj_wr_mtu, tbl_adj_rd_mtu;
-    wire [32*NCNT-1:0] stat_counters;
+    wire        cnt_re;
+    wire [13:0] cnt_index;
+    wire [31:0] cnt_rdata;
     wire        cfg_counters_clear;
 
     lr_csr #(
@@ -185,7 +188,9 @@ module lr_core #(
         .tbl_adj_rd_smac_hi (tbl_adj_rd_smac_hi),
         .tbl_adj_rd_smac_lo (tbl_adj_rd_smac_lo),
         .tbl_adj_rd_mtu     (tbl_adj_rd_mtu),
-        .stat_counters      (stat_counters),
+        .cnt_re             (cnt_re),
+        .cnt_index          (cnt_index),
+        .cnt_rdata          (cnt_rdata),
         .cfg_counters_clear (cfg_counters_clear)
     );
 
@@ -526,7 +531,8 @@ module lr_core #(
     lr_counters #(
         .N_PORTS    (N_PORTS),
         .KEEP_WIDTH (KEEP_WIDTH),
-        .NCNT       (NCNT)
+        .NCNT       (NCNT),
+        .RAM        (COUNTERS_RAM)
     ) u_counters (
         .clk                (clk),
         .rst                (rst),
@@ -543,7 +549,9 @@ module lr_core #(
         .cpu_last           (m_axis_cpu_tlast),
         .inject_frames      (inj_frames),
         .inject_dropped     (inj_dropped),
-        .stat_counters      (stat_counters)
+        .cnt_re             (cnt_re),
+        .cnt_index          (cnt_index),
+        .cnt_rdata          (cnt_rdata)
     );
 
     assign stat_idle = (&in_idle) && !(|hrec_valid_q) && (&rw_idle) && (&om_idle) && (&fi_idle)

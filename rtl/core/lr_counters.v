@@ -10,10 +10,22 @@
 // Events are registered first and counted one clock later (byte counts of a beat are taken from
 // the registered tkeep), so nothing here depends combinationally on the core's inputs.
 // cfg_counters_clear zeroes every counter; an event counted in the same clock is lost.
+// The register block reads counter cnt_index through the read port: cnt_rdata one clock after
+// cnt_re (0 beyond NCNT).
+//
+// RAM = 0: every counter is a register (what the 64-bit simulation build uses). RAM = 1 (the
+// boards, DATA_WIDTH <= 16): the counters live in one block RAM, updated by read-modify-write
+// every other clock. Events first go to small pending deltas (per port and direction: frames
+// and bytes; CPU frames and bytes; inject frames and drops) and reason codes to a short FIFO;
+// the updater serves the FIFO and the deltas in turn, so a counter read lags its events by a few
+// dozen clocks at most, and nothing is lost at the rates of a narrow bus (one frame per port per
+// 64 clocks at 8 bits). A read of the register block has priority over the updater's read.
+// Clearing writes zeros over the RAM (NCNT clocks) and drops the pending deltas.
 module lr_counters #(
     parameter N_PORTS    = 4,                 // packet ports
     parameter KEEP_WIDTH = 8,                 // byte enables of the port/CPU streams
-    parameter NCNT       = 4*N_PORTS + 36     // counters
+    parameter NCNT       = 4*N_PORTS + 36,    // counters
+    parameter RAM        = 0                  // 1: counters in block RAM (narrow buses only)
 ) (
     input  wire                          clk,
     input  wire                          rst,
@@ -32,7 +44,10 @@ module lr_counters #(
     input  wire [1:0]                    inject_frames,
     input  wire [1:0]                    inject_dropped,
 
-    output wire [32*NCNT-1:0]            stat_counters
+    // read port (lr_csr)
+    input  wire                          cnt_re,
+    input  wire [13:0]                   cnt_index,
+    output wire [31:0]                   cnt_rdata
 );
 
     localparam RB = 4 * N_PORTS;      // first reason counter
@@ -41,6 +56,9 @@ module lr_counters #(
     generate
         if (NCNT != 4*N_PORTS + 36) begin : g_bad_ncnt
             $error("lr_counters: NCNT must be 4*N_PORTS+36");
+        end
+        if (RAM != 0 && (KEEP_WIDTH > 2 || N_PORTS > 8)) begin : g_bad_ram
+            $error("lr_counters: RAM = 1 needs DATA_WIDTH <= 16 and N_PORTS <= 8");
         end
     endgenerate
 
@@ -92,8 +110,9 @@ module lr_counters #(
         cpu_last_q <= cpu_last;
     end
 
-    // ---------------------------------------------------------------- counters
+    // ---------------------------------------------------------------- RAM = 0: registers
     wire zero = rst || cfg_counters_clear;
+    wire [32*NCNT-1:0] stat_counters;
 
     genvar gp, gr;
     generate
@@ -159,6 +178,156 @@ module lr_counters #(
     assign stat_counters[32*(CB+1) +: 32] = cpu_bytes_q;
     assign stat_counters[32*(CB+2) +: 32] = inj_frames_cnt_q;
     assign stat_counters[32*(CB+3) +: 32] = inj_dropped_cnt_q;
+
+
+    reg [31:0] rd_q;
+    assign cnt_rdata = rd_q;
+
+    generate
+        if (RAM == 0) begin : g_reg_read
+            always @(posedge clk) begin
+                if (cnt_re) begin
+                    rd_q <= ({18'd0, cnt_index} < NCNT) ? stat_counters[32*cnt_index +: 32] : 32'd0;
+                end
+            end
+        end else begin : g_ram
+            // pending slots: port p: 4p rx frames, 4p+1 rx bytes, 4p+2 tx frames, 4p+3 tx bytes
+            // (= counter 4p+k); 4N.. 4N+3: cpu frames, cpu bytes, inject frames, inject dropped
+            // (= counters CB+0..CB+3). Deltas of 20 bits: far more than a few dozen clocks bring.
+            localparam NS = 4 * N_PORTS + 4;
+            localparam SW = $clog2(NS);
+            localparam AW = $clog2(NCNT);
+            localparam integer  NS1       = NS - 1;
+            localparam integer  NCNT1     = NCNT - 1;
+            localparam [SW-1:0] LAST_SLOT = NS1[SW-1:0];
+            localparam [AW-1:0] LAST_CNT  = NCNT1[AW-1:0];
+
+            reg  [32*NCNT-1:0] unused_regs;
+            always @* unused_regs = stat_counters;   // the register counters: no fanout, removed
+
+            // events of this clock, per slot
+            reg [20*NS-1:0] inc;
+            reg [31:0]      nb;
+            integer k;
+            always @* begin
+                inc = {(20*NS){1'b0}};
+                nb  = 32'd0;
+                for (k = 0; k < N_PORTS; k = k + 1) begin
+                    nb = popcount(tx_keep_q[KEEP_WIDTH*k +: KEEP_WIDTH]);
+                    inc[20*(4*k+0) +: 20] = {19'd0, rx_ev_q[k]};
+                    inc[20*(4*k+1) +: 20] = rx_ev_q[k] ? rx_bytes_q[32*k +: 20] : 20'd0;
+                    inc[20*(4*k+2) +: 20] = {19'd0, tx_ev_q[k] && tx_last_q[k]};
+                    inc[20*(4*k+3) +: 20] = tx_ev_q[k] ? nb[19:0] : 20'd0;
+                end
+                nb = popcount(cpu_keep_q);
+                inc[20*(4*N_PORTS+0) +: 20] = {19'd0, cpu_ev_q && cpu_last_q};
+                inc[20*(4*N_PORTS+1) +: 20] = cpu_ev_q ? nb[19:0] : 20'd0;
+                inc[20*(4*N_PORTS+2) +: 20] = {18'd0, inj_frames_q};
+                inc[20*(4*N_PORTS+3) +: 20] = {18'd0, inj_dropped_q};
+            end
+
+            // the updater: phase 0 reads a counter (unless the register block reads), phase 1
+            // writes it back with its delta; reasons and slots take turns
+            reg  [20*NS-1:0] pend_q;
+            reg  [SW-1:0]    sp_q;          // slot the scan looks at
+            reg              ph1_q;         // phase 1: write back now
+            reg              turn_q;        // 1: a reason goes first
+            reg  [AW-1:0]    wa_q;
+            reg  [19:0]      delta_q;
+            reg              clr_q;         // clearing: zeros over the RAM
+            reg  [AW-1:0]    ca_q;
+
+            wire [4:0]  r_code;
+            wire        r_valid, r_ready;
+            wire        r_empty;
+            wire [19:0] sp_pend  = pend_q[20*sp_q +: 20];
+            wire        free     = !clr_q && !ph1_q && !cnt_re;
+            wire        pick_r   = free && r_valid && (turn_q || sp_pend == 20'd0);
+            wire        pick_s   = free && !pick_r && sp_pend != 20'd0;
+            localparam integer  PBI = 4 * N_PORTS;
+            localparam integer  CBI = CB;
+            localparam integer  RBI = RB;
+            localparam [AW-1:0] PB  = PBI[AW-1:0];      // first non-port slot, as an address
+            localparam [AW-1:0] CBA = CBI[AW-1:0];
+            localparam [AW-1:0] RBA = RBI[AW-1:0];
+            wire [AW-1:0] sp_a   = {{(AW-SW){1'b0}}, sp_q};
+            wire [AW-1:0] s_addr = (sp_a < PB) ? sp_a : (CBA + (sp_a - PB));
+            wire [AW-1:0] r_addr = RBA + {{(AW-5){1'b0}}, r_code};
+
+            lr_fifo #(
+                .WIDTH (5),
+                .DEPTH (8)
+            ) u_reasons (
+                .clk        (clk),
+                .rst        (zero),
+                .s_data     (reason_q),
+                .s_valid    (reason_ev_q && !zero),
+                .s_ready    (r_ready),
+                .m_data     (r_code),
+                .m_valid    (r_valid),
+                .m_ready    (pick_r),
+                .stat_empty (r_empty)
+            );
+
+            integer j;
+            always @(posedge clk) begin
+                for (j = 0; j < NS; j = j + 1) begin
+                    if (zero) begin
+                        pend_q[20*j +: 20] <= 20'd0;
+                    end else if (pick_s && sp_q == j[SW-1:0]) begin
+                        pend_q[20*j +: 20] <= inc[20*j +: 20];           // taken: only the new
+                    end else begin
+                        pend_q[20*j +: 20] <= pend_q[20*j +: 20] + inc[20*j +: 20];
+                    end
+                end
+                if (pick_r || pick_s) begin
+                    wa_q    <= pick_r ? r_addr : s_addr;
+                    delta_q <= pick_r ? 20'd1 : sp_pend;
+                end
+            end
+
+            always @(posedge clk) begin
+                if (zero) begin
+                    clr_q  <= 1'b1;
+                    ca_q   <= {AW{1'b0}};
+                    ph1_q  <= 1'b0;
+                    sp_q   <= {SW{1'b0}};
+                    turn_q <= 1'b0;
+                end else begin
+                    if (clr_q) begin
+                        ca_q  <= ca_q + 1'b1;
+                        clr_q <= (ca_q != LAST_CNT);
+                    end
+                    ph1_q <= pick_r || pick_s;
+                    if (pick_r || pick_s) begin
+                        turn_q <= pick_s;             // after a slot, a reason goes first
+                    end
+                    if (free && !pick_r) begin
+                        sp_q <= (sp_q == LAST_SLOT) ? {SW{1'b0}} : sp_q + 1'b1;
+                    end
+                end
+            end
+
+            // the counter RAM: one write port, one registered read port
+            reg  [31:0]   mem [0:NCNT-1];
+            wire          ram_re = cnt_re || pick_r || pick_s;
+            wire [AW-1:0] ram_ra = cnt_re ? cnt_index[AW-1:0] : (pick_r ? r_addr : s_addr);
+            wire          ram_we = clr_q || ph1_q;
+            wire [AW-1:0] ram_wa = clr_q ? ca_q : wa_q;
+            wire [31:0]   ram_wd = clr_q ? 32'd0 : rd_q + {12'd0, delta_q};
+
+            always @(posedge clk) begin
+                if (ram_we) begin
+                    mem[ram_wa] <= ram_wd;
+                end
+                if (ram_re) begin
+                    rd_q <= mem[ram_ra];
+                end
+            end
+
+            wire unused_ram = ^{r_empty, r_ready, cnt_index[13:AW], nb[31:20]};
+        end
+    endgenerate
 
 endmodule
 

@@ -21,7 +21,7 @@ module lr_csr #(
   input  wire [31:0] csr_wdata,
   input  wire csr_we,
   input  wire csr_re,
-  output reg  [31:0] csr_rdata,
+  output wire [31:0] csr_rdata,
   output reg  csr_rvalid,
 
   // table port: per port: router MAC and MTU
@@ -76,8 +76,10 @@ module lr_csr #(
   input  wire [31:0] tbl_adj_rd_smac_lo,
   input  wire [15:0] tbl_adj_rd_mtu,
 
-  // counters in, control out
-  input  wire [32*NCNT-1:0] stat_counters,
+  // counters (lr_counters): a read port, data one clock after cnt_re; control out
+  output wire cnt_re,
+  output wire [13:0] cnt_index,
+  input  wire [31:0] cnt_rdata,
   output reg  cfg_counters_clear
 );
 
@@ -110,9 +112,14 @@ module lr_csr #(
   reg [15:0] adj_smac_hi_q, adj_smac_hi_d;
   reg [31:0] adj_smac_lo_q, adj_smac_lo_d;
   reg [15:0] adj_mtu_q, adj_mtu_d;
-  reg [31:0] rdata_d;
+  reg [31:0] rdata_d, rdata_q;
+  reg cnt_q;
   reg clear_d;
   wire [13:0] cnt_idx = csr_addr[15:2] - COUNTER_BASE[15:2];
+  wire cnt_in = (csr_addr >= COUNTER_BASE) && ({18'd0, cnt_idx} < NCNT);
+  assign cnt_re = csr_re && cnt_in;
+  assign cnt_index = cnt_idx;
+  assign csr_rdata = cnt_q ? cnt_rdata : rdata_q;
 
   assign tbl_port_index = port_index_q;
   assign tbl_port_wr_mac_hi = port_mac_hi_q;
@@ -242,8 +249,8 @@ module lr_csr #(
 
     // reads
     if (csr_re) begin
-      if (csr_addr >= COUNTER_BASE && {18'd0, cnt_idx} < NCNT) begin
-        rdata_d = stat_counters[32*cnt_idx +: 32];
+      if (cnt_in) begin
+        rdata_d = 32'd0;   // the counter comes from lr_counters' read port
       end else begin
         case (csr_addr)
           16'h0000: rdata_d = 32'h4C4E5254;
@@ -286,7 +293,8 @@ module lr_csr #(
 
   // ---- registers ----
   always @(posedge clk) begin
-    csr_rdata <= rdata_d;
+    rdata_q <= rdata_d;
+    cnt_q <= cnt_re;
     port_mac_hi_q <= port_mac_hi_d;
     port_mac_lo_q <= port_mac_lo_d;
     port_mtu_q <= port_mtu_d;

@@ -17,6 +17,7 @@ module lr_router #(
     parameter KEEP_WIDTH      = DATA_WIDTH/8,   // byte enables
     parameter LPM_ENTRIES     = 1024,           // LPM (TCAM) entries
     parameter LPM_BRAM        = 0,              // 1: block-RAM TCAM (boards; writes take 260+ clocks)
+    parameter COUNTERS_RAM    = 0,              // 1: counters in block RAM (boards; DATA_WIDTH <= 16)
     parameter ADJ_ENTRIES     = 256,            // adjacency rows
     parameter RADDR_ENTRIES   = 16,             // router addresses
     parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are dropped as giant
@@ -104,6 +105,7 @@ module lr_router #(
         .KEEP_WIDTH      (KEEP_WIDTH),
         .LPM_ENTRIES     (LPM_ENTRIES),
         .LPM_BRAM        (LPM_BRAM),
+        .COUNTERS_RAM    (COUNTERS_RAM),
         .ADJ_ENTRIES     (ADJ_ENTRIES),
         .RADDR_ENTRIES   (RADDR_ENTRIES),
         .MAX_FRAME_BYTES (MAX_FRAME_BYTES),

@@ -8,6 +8,7 @@ module lr_router_link #(
     parameter N_PORTS         = 2,          // packet ports (1..255)
     parameter DATA_WIDTH      = 8,          // stream width, power of two 8..128
     parameter LPM_BRAM        = 1,          // 1: block-RAM TCAM
+    parameter COUNTERS_RAM    = 1,          // 1: counters in block RAM
     parameter LPM_ENTRIES     = 32,         // LPM (TCAM) entries
     parameter ADJ_ENTRIES     = 16,         // adjacency rows
     parameter RADDR_ENTRIES   = 4,          // router addresses
@@ -44,6 +45,7 @@ module lr_router_link #(
         .N_PORTS         (N_PORTS),
         .DATA_WIDTH      (DATA_WIDTH),
         .LPM_BRAM        (LPM_BRAM),
+        .COUNTERS_RAM    (COUNTERS_RAM),
         .LPM_ENTRIES     (LPM_ENTRIES),
         .ADJ_ENTRIES     (ADJ_ENTRIES),
         .RADDR_ENTRIES   (RADDR_ENTRIES),

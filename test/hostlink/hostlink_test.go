@@ -96,6 +96,9 @@ func checkForwarding(t *testing.T, ctx context.Context, d *hostdrv.Device, b *si
 	t.Helper()
 	frames := traffic.Mix(want, 7, n, traffic.MixOptions{OnlyValid: true})
 	m := model.New(want, model.Options{})
+	if err := d.ClearCounters(ctx); err != nil {
+		t.Fatal(err)
+	}
 	expect := map[int][][]byte{}
 	nExpect := 0
 	for _, f := range frames {
@@ -132,7 +135,25 @@ func checkForwarding(t *testing.T, ctx context.Context, d *hostdrv.Device, b *si
 	if nExpect == 0 {
 		t.Fatal("the traffic forwarded nothing")
 	}
-	t.Logf("%d frames injected, %d forwarded as the model says", len(frames), nExpect)
+	// every counter, as the model counted the same frames
+	ports := d.Info().Ports
+	ctr, err := d.ReadRegs(ctx, regmap.CounterBase, regmap.NumCounters(ports))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc := m.Counters()
+	var wantC []uint32
+	for p := 0; p < ports; p++ {
+		wantC = append(wantC, mc.RxFrames[p], mc.RxBytes[p], mc.TxFrames[p], mc.TxBytes[p])
+	}
+	wantC = append(wantC, mc.Reason[:]...)
+	wantC = append(wantC, mc.CPUFrames, mc.CPUBytes, mc.InjectFrames, mc.InjectDropped)
+	for i := range wantC {
+		if ctr[i] != wantC[i] {
+			t.Fatalf("counter %d = %d, the model counted %d (all: device %v, model %v)", i, ctr[i], wantC[i], ctr, wantC)
+		}
+	}
+	t.Logf("%d frames injected, %d forwarded as the model says; the %d counters agree", len(frames), nExpect, len(wantC))
 }
 
 // TestFibLoadOverPTY is the "done": the CLI loads the demo config and a 1200-route
