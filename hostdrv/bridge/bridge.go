@@ -19,8 +19,8 @@ import (
 // Stats count the bridge's frames.
 type Stats struct {
 	ToHost      uint64 // frames from the device written to a port's interface
-	FromHost    uint64 // frames read from an interface and injected into the port's pipeline
-	InjectErrs  uint64 // injects the device did not take (an error from the link)
+	FromHost    uint64 // frames read from an interface, to be injected into the port's pipeline
+	InjectErrs  uint64 // of them, injects the device did not take (an error from the link)
 	NoPort      uint64 // PORT_TX frames for a port that is not bridged
 	WriteErrors uint64 // frames the interface refused
 }
@@ -58,14 +58,14 @@ func Run(ctx context.Context, dev *hostdrv.Device, ports map[int]io.ReadWriter, 
 					}
 					return
 				}
+				// counted before the inject: a frame it forwards is counted before it comes out
+				count(func(s *Stats) { s.FromHost++ })
 				if err := dev.InjectPipeline(ctx, p, Wire(buf[:n])); err != nil {
 					count(func(s *Stats) { s.InjectErrs++ })
 					if ctx.Err() == nil {
 						logf("port%d: inject: %v", p, err)
 					}
-					continue
 				}
-				count(func(s *Stats) { s.FromHost++ })
 			}
 		}(p, rw)
 	}
