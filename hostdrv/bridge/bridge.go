@@ -20,7 +20,7 @@ import (
 type Stats struct {
 	ToHost      uint64 // frames from the device written to a port's interface
 	FromHost    uint64 // frames read from an interface, to be injected into the port's pipeline
-	InjectErrs  uint64 // of them, injects the device did not take (an error from the link)
+	InjectErrs  uint64 // of them, injects the device did not take (an error from the link; not counted once ctx ends)
 	NoPort      uint64 // PORT_TX frames for a port that is not bridged
 	WriteErrors uint64 // frames the interface refused
 }
@@ -60,11 +60,10 @@ func Run(ctx context.Context, dev *hostdrv.Device, ports map[int]io.ReadWriter, 
 				}
 				// counted before the inject: a frame it forwards is counted before it comes out
 				count(func(s *Stats) { s.FromHost++ })
-				if err := dev.InjectPipeline(ctx, p, Wire(buf[:n])); err != nil {
+				if err := dev.InjectPipeline(ctx, p, Wire(buf[:n])); err != nil && ctx.Err() == nil {
+					// (a frame read as the bridge stops is abandoned, not an error)
 					count(func(s *Stats) { s.InjectErrs++ })
-					if ctx.Err() == nil {
-						logf("port%d: inject: %v", p, err)
-					}
+					logf("port%d: inject: %v", p, err)
 				}
 			}
 		}(p, rw)
