@@ -95,14 +95,20 @@ $(VMOD)/crc32/Vlr_crc32__ALL.a: rtl/lib/lr_crc32.v Makefile
 	verilator $(VMOD_FLAGS) --top-module lr_crc32 --Mdir $(VMOD)/crc32 rtl/lib/lr_crc32.v
 	$(MAKE) -s -C $(VMOD)/crc32 -f Vlr_crc32.mk Vlr_crc32__ALL.a verilated.o verilated_threads.o >/dev/null
 
-$(VMOD)/ipcsum/Vlr_ip_checksum__ALL.a: rtl/core/lr_ip_checksum.v Makefile
-	@mkdir -p $(VMOD)/ipcsum
-	verilator $(VMOD_FLAGS) --top-module lr_ip_checksum --Mdir $(VMOD)/ipcsum rtl/core/lr_ip_checksum.v
-	$(MAKE) -s -C $(VMOD)/ipcsum -f Vlr_ip_checksum.mk Vlr_ip_checksum__ALL.a >/dev/null
+# lr_ip_checksum at one byte per beat (the boards) and sixteen (byte 14 in the first beat)
+define VMOD_IPCSUM
+$(VMOD)/ipcsum$(1)/Vlr_ip_checksum$(1)__ALL.a: rtl/core/lr_ip_checksum.v Makefile
+	@mkdir -p $(VMOD)/ipcsum$(1)
+	verilator $(VMOD_FLAGS) --top-module lr_ip_checksum -GDATA_WIDTH=$(1) --prefix Vlr_ip_checksum$(1) \
+	  --Mdir $(VMOD)/ipcsum$(1) rtl/core/lr_ip_checksum.v
+	$(MAKE) -s -C $(VMOD)/ipcsum$(1) -f Vlr_ip_checksum$(1).mk Vlr_ip_checksum$(1)__ALL.a >/dev/null
+endef
+$(foreach w,8 128,$(eval $(call VMOD_IPCSUM,$(w))))
 
-$(VMOD)/libvmod.a: $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum/Vlr_ip_checksum__ALL.a cosim/vmod/csrc/vmod.cpp cosim/vmod/csrc/vmod.h
+VMOD_LIBS := $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum8/Vlr_ip_checksum8__ALL.a $(VMOD)/ipcsum128/Vlr_ip_checksum128__ALL.a
+$(VMOD)/libvmod.a: $(VMOD_LIBS) cosim/vmod/csrc/vmod.cpp cosim/vmod/csrc/vmod.h
 	g++ -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
-	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
+	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum8 -I$(VMOD)/ipcsum128 -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
 	rm -f $@
 	ar rcs $@ $(VMOD)/vmod.o $(VMOD)/crc32/verilated.o $(VMOD)/crc32/verilated_threads.o
 

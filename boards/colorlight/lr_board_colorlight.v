@@ -17,7 +17,8 @@ module lr_board_colorlight #(
     parameter DATA_WIDTH       = 8,         // stream width
     parameter LPM_BRAM         = 1,         // block-RAM TCAM
     parameter COUNTERS_RAM     = 1,         // counters in block RAM
-    parameter LPM_ENTRIES      = 256,       // LPM (TCAM) entries
+    parameter RES_DEPTH        = 2,         // results queued per port (lookup credits), a power of two >= 2
+    parameter LPM_ENTRIES      = 128,       // LPM (TCAM) entries
     parameter ADJ_ENTRIES      = 64,        // adjacency rows
     parameter RADDR_ENTRIES    = 8,         // router addresses
     parameter MAX_FRAME_BYTES  = 1536,      // longest frame
@@ -78,6 +79,7 @@ module lr_board_colorlight #(
         .DATA_WIDTH      (DATA_WIDTH),
         .LPM_BRAM        (LPM_BRAM),
         .COUNTERS_RAM    (COUNTERS_RAM),
+        .RES_DEPTH       (RES_DEPTH),
         .LPM_ENTRIES     (LPM_ENTRIES),
         .ADJ_ENTRIES     (ADJ_ENTRIES),
         .RADDR_ENTRIES   (RADDR_ENTRIES),

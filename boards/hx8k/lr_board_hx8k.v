@@ -10,7 +10,8 @@ module lr_board_hx8k #(
     parameter N_PORTS         = 2,         // packet ports, all carried over the host link
     parameter DATA_WIDTH      = 8,         // stream width
     parameter LPM_BRAM        = 1,         // block-RAM TCAM
-    parameter COUNTERS_RAM     = 1,         // counters in block RAM
+    parameter COUNTERS_RAM    = 1,         // counters in block RAM
+    parameter RES_DEPTH       = 8,         // results queued per port (lookup credits), a power of two >= 2
     parameter LPM_ENTRIES     = 32,        // LPM (TCAM) entries
     parameter ADJ_ENTRIES     = 16,        // adjacency rows
     parameter RADDR_ENTRIES   = 4,         // router addresses
@@ -67,6 +68,7 @@ module lr_board_hx8k #(
         .DATA_WIDTH      (DATA_WIDTH),
         .LPM_BRAM        (LPM_BRAM),
         .COUNTERS_RAM    (COUNTERS_RAM),
+        .RES_DEPTH       (RES_DEPTH),
         .LPM_ENTRIES     (LPM_ENTRIES),
         .ADJ_ENTRIES     (ADJ_ENTRIES),
         .RADDR_ENTRIES   (RADDR_ENTRIES),

@@ -7,7 +7,7 @@ package vmod
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/csrc
-#cgo LDFLAGS: ${SRCDIR}/../../build/vmod/libvmod.a ${SRCDIR}/../../build/vmod/crc32/Vlr_crc32__ALL.a ${SRCDIR}/../../build/vmod/ipcsum/Vlr_ip_checksum__ALL.a ${SRCDIR}/../../build/vmod/libvmod.a -lstdc++ -lm -lpthread
+#cgo LDFLAGS: ${SRCDIR}/../../build/vmod/libvmod.a ${SRCDIR}/../../build/vmod/crc32/Vlr_crc32__ALL.a ${SRCDIR}/../../build/vmod/ipcsum8/Vlr_ip_checksum8__ALL.a ${SRCDIR}/../../build/vmod/ipcsum128/Vlr_ip_checksum128__ALL.a ${SRCDIR}/../../build/vmod/libvmod.a -lstdc++ -lm -lpthread
 #include "vmod.h"
 */
 import "C"
@@ -43,29 +43,29 @@ func CRC32(beats []CRC32Beat) {
 	}
 }
 
-// IPChecksumCase is one evaluation of lr_ip_checksum.
+// IPChecksumCase is one frame streamed through lr_ip_checksum, at 8 and at 128 bits per beat.
 type IPChecksumCase struct {
-	Hdr   [80]byte // the first 80 bytes of the frame
-	IHL   uint8
-	Valid bool
-	OK    bool // set by IPChecksum
+	Frame [80]byte // the frame's first 80 bytes (ihl is the low nibble of byte 14)
+	Gaps  bool     // an idle clock after every beat
+	OK8   bool     // set by IPChecksum: ok at DATA_WIDTH 8
+	OK128 bool     // set by IPChecksum: ok at DATA_WIDTH 128
 }
 
-// IPChecksum evaluates lr_ip_checksum on every case and fills OK.
+// IPChecksum streams every case through lr_ip_checksum and fills OK8 and OK128.
 func IPChecksum(cs []IPChecksumCase) {
 	if len(cs) == 0 {
 		return
 	}
 	io := make([]C.vmod_ipcsum_io, len(cs))
 	for i, c := range cs {
-		copy(unsafe.Slice((*byte)(unsafe.Pointer(&io[i].hdr[0])), 80), c.Hdr[:])
-		io[i].ihl = C.uint8_t(c.IHL)
-		if c.Valid {
-			io[i].valid = 1
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&io[i].frame[0])), 80), c.Frame[:])
+		if c.Gaps {
+			io[i].gaps = 1
 		}
 	}
 	C.vmod_ipcsum_eval(&io[0], C.int(len(io)))
 	for i := range cs {
-		cs[i].OK = io[i].ok != 0
+		cs[i].OK8 = io[i].ok8 != 0
+		cs[i].OK128 = io[i].ok128 != 0
 	}
 }

@@ -21,6 +21,7 @@ module lr_core #(
     parameter LPM_ENTRIES     = 1024,           // LPM (TCAM) entries
     parameter LPM_BRAM        = 0,              // 1: the block-RAM TCAM (lr_lpm_tcam_bram, boards)
     parameter COUNTERS_RAM    = 0,              // 1: counters in block RAM (boards; DATA_WIDTH <= 16)
+    parameter RES_DEPTH       = 8,              // results queued per port (lookup credits), a power of two >= 2
     parameter ADJ_ENTRIES     = 256,            // adjacency rows
     parameter RADDR_ENTRIES   = 16,             // router addresses
     parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are dropped as giant
@@ -80,7 +81,6 @@ module lr_core #(
     localparam KW        = KEEP_WIDTH;
     localparam NIN       = N_PORTS + 1;     // out mux inputs: the rewrite units, then inject
     localparam NCNT      = 4*N_PORTS + 36;
-    localparam RES_DEPTH = 8;               // results queued per port (lookup credits)
 
     generate
         if (N_PORTS < 1 || N_PORTS > 255) begin : g_bad_ports
@@ -235,17 +235,16 @@ module lr_core #(
     generate
         for (gp = 0; gp < N_PORTS; gp = gp + 1) begin : g_port
             // ------------------------------------------------ ingress
-            wire [639:0] in_hdr;
-            wire [31:0]  in_len;
-            wire         in_fcs_ok;
-            wire         in_rec_valid;
+            wire [HREC_WIDTH-1:0] in_rec;
+            wire                  in_rec_valid;
             reg          tail_valid_q;   // second record of the queue below is held
 
             lr_ingress #(
                 .DATA_WIDTH      (DATA_WIDTH),
                 .KEEP_WIDTH      (KEEP_WIDTH),
                 .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
-                .RX_FIFO_DEPTH   (RX_FIFO_DEPTH)
+                .RX_FIFO_DEPTH   (RX_FIFO_DEPTH),
+                .HREC_W          (HREC_WIDTH)
             ) u_ingress (
                 .clk                 (clk),
                 .rst                 (rst),
@@ -259,9 +258,7 @@ module lr_core #(
                 .m_axis_frame_tvalid (fr_tvalid[gp]),
                 .m_axis_frame_tready (fr_tready[gp]),
                 .m_axis_frame_tlast  (fr_tlast[gp]),
-                .m_hrec_hdr          (in_hdr),
-                .m_hrec_len          (in_len),
-                .m_hrec_fcs_ok       (in_fcs_ok),
+                .m_hrec_data         (in_rec),
                 .m_hrec_valid        (in_rec_valid),
                 .m_hrec_ready        (!tail_valid_q),
                 .stat_rx_frame       (rx_frame[gp]),
@@ -281,12 +278,12 @@ module lr_core #(
 
             always @(posedge clk) begin
                 if (in_rec_valid && (!hrec_valid_q[gp] || (take && !tail_valid_q))) begin
-                    hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= {{(HREC_WIDTH-673){1'b0}}, in_fcs_ok, in_len, in_hdr};
+                    hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= in_rec;
                 end else if (take && tail_valid_q) begin
                     hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= tail_q;
                 end
                 if (in_rec_valid && hrec_valid_q[gp] && (tail_valid_q || !take)) begin
-                    tail_q <= {{(HREC_WIDTH-673){1'b0}}, in_fcs_ok, in_len, in_hdr};
+                    tail_q <= in_rec;
                 end
             end
 

@@ -41,18 +41,29 @@ localparam [15:0] ET_IPV6               = 16'h86DD;
 // Frame sizes and wire formats
 localparam integer MIN_FRAME_BYTES      = 64;    // W below this: runt
 localparam integer MIN_PAYLOAD_BYTES    = 60;    // FCS insert pads to this length
-localparam integer HDR_CAPTURE_BYTES    = 80;    // ingress header capture
+localparam integer HDR_FIELD_BYTES      = 34;    // the parser reads bytes 0..33 (up to dst)
+localparam integer HDR_CSUM_END         = 74;    // the checksum reads at most bytes 14..73 (ihl 15)
 localparam integer PUNT_HDR_BYTES       = 16;    // punt header on the CPU stream
 localparam integer INJECT_HDR_BYTES     = 8;     // inject header on the inject stream
 localparam [7:0]   PUNT_VERSION         = 8'd1;
 localparam [7:0]   PORT_NONE            = 8'd255; // egress on LPM miss; tuser of injected frames
 localparam [31:0]  FCS_RESIDUE          = 32'hDEBB20E3; // CRC register after frame + good FCS
 
-// Header record (ingress -> lookup): one word per frame
-localparam integer HREC_HDR_LSB         = 0;    // [639:0] first 80 bytes, byte k at [8k +: 8]
-localparam integer HREC_LEN_LSB         = 640;  // [31:0] W, bytes received including FCS
-localparam integer HREC_FCS_OK_BIT      = 672;  // FCS good
-localparam integer HREC_WIDTH           = 704;  // padded to whole 32-bit words (cheaper to move)
+// Header record (ingress -> lookup): one word per frame, the parsed fields (lr_parser), the
+// checksum verdict (lr_ip_checksum), W and the FCS verdict; multi-byte fields big-endian.
+localparam integer HREC_DMAC_LSB        = 0;    // [47:0] b[0..6), b[0] in [47:40]
+localparam integer HREC_CLASS_LSB       = 48;   // [3:0] {is_ipv4, is_ipv6, is_arp, is_vlan} from et
+localparam integer HREC_IHL_LSB         = 52;   // [3:0] ihl = b[14]&15
+localparam integer HREC_VER_LSB         = 56;   // [3:0] ver = b[14]>>4
+localparam integer HREC_TOT_LSB         = 60;   // [15:0] tot = u16(16)
+localparam integer HREC_TTL_LSB         = 76;   // [7:0] ttl = b[22]
+localparam integer HREC_CSUM_LSB        = 84;   // [15:0] u16(24), the header checksum as received
+localparam integer HREC_SRC_LSB         = 100;  // [31:0] src = u32(26)
+localparam integer HREC_DST_LSB         = 132;  // [31:0] dst = u32(30)
+localparam integer HREC_LEN_LSB         = 164;  // [31:0] W, bytes received including FCS
+localparam integer HREC_FCS_OK_BIT      = 196;  // FCS good (rule 3)
+localparam integer HREC_CSUM_OK_BIT     = 197;  // header words sum to 0xFFFF (rule 10)
+localparam integer HREC_WIDTH           = 198;
 
 // Result record (lookup -> rewrite)
 localparam [1:0]   ACT_DROP             = 2'd0;

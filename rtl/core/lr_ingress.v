@@ -1,9 +1,10 @@
-// lr_ingress: per-port ingress; FCS observer, 80-byte header capture, byte count, frame FIFO.
+// lr_ingress: per-port ingress; FCS check, parser, IP checksum as the bytes pass; byte count, frame FIFO.
 `default_nettype none
 
 // Every beat of the port's stream is stored in the frame FIFO (first word falls through toward
-// lr_rewrite). The clock after the last beat, the header record {first 80 bytes, W, fcs_ok} is
-// complete and offered for one clock (m_hrec_valid) to the record slot in front of the shared lookup
+// lr_rewrite). Three observers watch the beats as they are taken: lr_fcs_check (rule 3), lr_parser
+// (the header fields) and lr_ip_checksum (rule 10). The clock after the last beat, the header record
+// of lr_defs.vh (HREC_*: the fields, W, the FCS and checksum verdicts) is complete and offered for one clock (m_hrec_valid) to the record slot in front of the shared lookup
 // engine; a last beat is only taken while that slot is free (m_hrec_ready). Storage is
 // store-and-forward: the decision needs W and the FCS, so lr_rewrite only reads a frame after its
 // record was looked up. A frame longer than MAX_FRAME_BYTES+4 is a giant and is dropped anyway: beats
@@ -15,7 +16,8 @@ module lr_ingress #(
     parameter DATA_WIDTH      = 64,             // stream width in bits, power of two 8..128
     parameter KEEP_WIDTH      = DATA_WIDTH/8,   // byte enables
     parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are giants
-    parameter RX_FIFO_DEPTH   = 2048            // frame FIFO beats, power of two
+    parameter RX_FIFO_DEPTH   = 2048,           // frame FIFO beats, power of two
+    parameter HREC_W          = 198             // header record width (lr_defs.vh HREC_WIDTH)
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -35,9 +37,7 @@ module lr_ingress #(
     output wire                  m_axis_frame_tlast,
 
     // header record toward the lookup's record slot
-    output wire [639:0]          m_hrec_hdr,      // first 80 bytes, byte k at [8k +: 8]
-    output wire [31:0]           m_hrec_len,      // W: bytes received including FCS
-    output wire                  m_hrec_fcs_ok,   // FCS good
+    output wire [HREC_W-1:0]     m_hrec_data,     // lr_defs.vh HREC_*
     output wire                  m_hrec_valid,    // one clock: the record is complete, take it now
     input  wire                  m_hrec_ready,    // the slot is free (needed to take a last beat)
 
@@ -50,12 +50,10 @@ module lr_ingress #(
     `include "lr_defs.vh"
 
     localparam K           = KEEP_WIDTH;
-    localparam HDR_BITS    = 8 * HDR_CAPTURE_BYTES;
-    localparam HDR_BEATS   = HDR_BITS / DATA_WIDTH;
+    localparam HDR_BEATS   = (HDR_CSUM_END + K - 1) / K;          // beats the observers read
     localparam LIMIT_BEATS = (MAX_FRAME_BYTES + 4 + K - 1) / K;   // beats of the longest non-giant
     localparam BW          = $clog2(((LIMIT_BEATS > HDR_BEATS) ? LIMIT_BEATS : HDR_BEATS) + 1);
     localparam [BW-1:0] LIMIT_Q     = LIMIT_BEATS[BW-1:0];
-    localparam [BW-1:0] HDR_BEATS_Q = HDR_BEATS[BW-1:0];
     localparam KC          = $clog2(K + 1);
     localparam FW          = DATA_WIDTH + KEEP_WIDTH + 1;
 
@@ -63,6 +61,9 @@ module lr_ingress #(
         if (DATA_WIDTH < 8 || DATA_WIDTH > 128 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0
             || KEEP_WIDTH != DATA_WIDTH/8) begin : g_bad_width
             $error("lr_ingress: DATA_WIDTH must be a power of two 8..128 and KEEP_WIDTH = DATA_WIDTH/8");
+        end
+        if (HREC_W != HREC_WIDTH) begin : g_bad_rec
+            $error("lr_ingress: HREC_W must equal HREC_WIDTH of lr_defs.vh");
         end
         if (RX_FIFO_DEPTH < LIMIT_BEATS + 1) begin : g_bad_depth
             $error("lr_ingress: RX_FIFO_DEPTH must hold a MAX_FRAME_BYTES frame plus one beat");
@@ -173,21 +174,51 @@ module lr_ingress #(
         .fcs_ok  (fcs_ok)
     );
 
-    // ---------------------------------------------------------------- header capture
-    // Bytes past the frame end keep stale values: no rule reads a byte at or beyond L (see README
-    // decision rules: the checks that reach further are guarded by rules 1 and 9).
-    reg [HDR_BITS-1:0] hdr_q;
-    wire               in_hdr = (bidx_q < HDR_BEATS_Q);
+    // ---------------------------------------------------------------- header fields, checksum
+    // Both keep their result from the frame's last beat until the next frame's beats: the clock
+    // after the last beat they are offered as they are, and the next frame's first beat changes them
+    // only at the end of that clock, when the slot takes the record.
+    wire [47:0] dmac;
+    wire        is_vlan, is_arp, is_ipv6, is_ipv4, csum_ok;
+    wire [3:0]  ver, ihl;
+    wire [15:0] tot, csum;
+    wire [7:0]  ttl;
+    wire [31:0] src, dst;
 
-    always @(posedge clk) begin
-        if (beat && in_hdr) begin
-            hdr_q[DATA_WIDTH*bidx_q +: DATA_WIDTH] <= in_tdata;
-        end
-    end
+    lr_parser #(
+        .DATA_WIDTH (DATA_WIDTH),
+        .BW         (BW)
+    ) u_parser (
+        .clk     (clk),
+        .s_beat  (beat),
+        .s_bidx  (bidx_q),
+        .s_tdata (in_tdata),
+        .dmac    (dmac),
+        .is_vlan (is_vlan),
+        .is_arp  (is_arp),
+        .is_ipv6 (is_ipv6),
+        .is_ipv4 (is_ipv4),
+        .ver     (ver),
+        .ihl     (ihl),
+        .tot     (tot),
+        .ttl     (ttl),
+        .csum    (csum),
+        .src     (src),
+        .dst     (dst)
+    );
 
-    // The clock after the last beat, hdr_q holds the whole capture (the last beat included) and is
-    // offered as is: the next frame's first beat overwrites it only at the end of that clock, when
-    // the slot takes the record. W and fcs_ok are kept from the last beat.
+    lr_ip_checksum #(
+        .DATA_WIDTH (DATA_WIDTH),
+        .BW         (BW)
+    ) u_ip_checksum (
+        .clk     (clk),
+        .s_beat  (beat),
+        .s_bidx  (bidx_q),
+        .s_tdata (in_tdata),
+        .ok      (csum_ok)
+    );
+
+    // W and fcs_ok are kept from the last beat.
     reg [31:0] len_q;
     reg        fcs_ok_q;
 
@@ -206,10 +237,9 @@ module lr_ingress #(
         end
     end
 
-    assign m_hrec_hdr    = hdr_q;
-    assign m_hrec_len    = len_q;
-    assign m_hrec_fcs_ok = fcs_ok_q;
-    assign m_hrec_valid  = rec_pend_q;
+    assign m_hrec_data  = {csum_ok, fcs_ok_q, len_q, dst, src, csum, ttl, tot, ver, ihl,
+                           is_ipv4, is_ipv6, is_arp, is_vlan, dmac};
+    assign m_hrec_valid = rec_pend_q;
 
     // ---------------------------------------------------------------- frame FIFO
     wire [FW-1:0] ff_out;

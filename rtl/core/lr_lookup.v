@@ -3,7 +3,7 @@
 
 // Stages (one clock each, never stalls):
 //   S0  round-robin among ports with a queued header record and a free result credit; pop it
-//   S1  lr_parser, lr_ip_checksum, lr_l3_checks on the record; LPM request with dst
+//   S1  lr_l3_checks on the record (parsed and checksummed by the ingress); LPM request with dst
 //   A   LPM key (bitmap read address)   B  LPM rows ANDed, first hit   C  LPM adjacency index;
 //                                                                           adjacency request
 //   D   adjacency row; lr_decide
@@ -21,7 +21,7 @@ module lr_lookup #(
     parameter MAX_FRAME_BYTES = 9600,   // longer frames (L) are giants
     parameter RES_DEPTH       = 8,      // result credits per port (= lr_rewrite result queue depth)
     parameter RES_W           = 208,    // result record width (lr_defs.vh RES_WIDTH)
-    parameter HREC_W          = 704     // header record width (lr_defs.vh HREC_WIDTH)
+    parameter HREC_W          = 198     // header record width (lr_defs.vh HREC_WIDTH)
 ) (
     input  wire                   clk,
     input  wire                   rst,
@@ -148,12 +148,10 @@ module lr_lookup #(
         end
     endgenerate
 
-    // ---------------------------------------------------------------- S1: parse and check
-    reg          v1_q;
-    reg [7:0]    port1_q;
-    reg [639:0]  hdr1_q;
-    reg [31:0]   len1_q;
-    reg          fcs1_q;
+    // ---------------------------------------------------------------- S1: check
+    reg                 v1_q;
+    reg [7:0]           port1_q;
+    reg [HREC_W-1:0]    rec1_q;
 
     reg [7:0]    grant_port;
 
@@ -165,47 +163,28 @@ module lr_lookup #(
     always @(posedge clk) begin
         if (grant_valid) begin
             port1_q <= grant_port;
-            hdr1_q  <= s_hrec_data[HREC_W*grant_index + HREC_HDR_LSB +: 640];
-            len1_q  <= s_hrec_data[HREC_W*grant_index + HREC_LEN_LSB +: 32];
-            fcs1_q  <= s_hrec_data[HREC_W*grant_index + HREC_FCS_OK_BIT];
+            rec1_q  <= s_hrec_data[HREC_W*grant_index +: HREC_W];
         end
     end
 
-    wire [47:0] dmac;
-    wire        dmac_group, is_vlan, is_arp, is_ipv6, is_ipv4;
-    wire [15:0] et;
-    wire [3:0]  ver, ihl;
-    wire [15:0] tot, csum;
-    wire [7:0]  ttl;
-    wire [31:0] src, dst;
-    wire        csum_ok;
+    wire [47:0] dmac       = rec1_q[HREC_DMAC_LSB +: 48];
+    wire        dmac_group = dmac[40];                      // b[0] & 1
+    wire        is_vlan    = rec1_q[HREC_CLASS_LSB];
+    wire        is_arp     = rec1_q[HREC_CLASS_LSB + 1];
+    wire        is_ipv6    = rec1_q[HREC_CLASS_LSB + 2];
+    wire        is_ipv4    = rec1_q[HREC_CLASS_LSB + 3];
+    wire [3:0]  ihl        = rec1_q[HREC_IHL_LSB +: 4];
+    wire [3:0]  ver        = rec1_q[HREC_VER_LSB +: 4];
+    wire [15:0] tot        = rec1_q[HREC_TOT_LSB +: 16];
+    wire [7:0]  ttl        = rec1_q[HREC_TTL_LSB +: 8];
+    wire [15:0] csum       = rec1_q[HREC_CSUM_LSB +: 16];
+    wire [31:0] src        = rec1_q[HREC_SRC_LSB +: 32];
+    wire [31:0] dst        = rec1_q[HREC_DST_LSB +: 32];
+    wire [31:0] len1       = rec1_q[HREC_LEN_LSB +: 32];
+    wire        fcs1       = rec1_q[HREC_FCS_OK_BIT];
+    wire        csum_ok    = rec1_q[HREC_CSUM_OK_BIT];
     wire        mac_me, martian, to_me, mcast_dst;
     wire [15:0] port_mtu;
-
-    lr_parser u_parser (
-        .hdr        (hdr1_q),
-        .dmac       (dmac),
-        .dmac_group (dmac_group),
-        .et         (et),
-        .is_vlan    (is_vlan),
-        .is_arp     (is_arp),
-        .is_ipv6    (is_ipv6),
-        .is_ipv4    (is_ipv4),
-        .ver        (ver),
-        .ihl        (ihl),
-        .tot        (tot),
-        .ttl        (ttl),
-        .csum       (csum),
-        .src        (src),
-        .dst        (dst)
-    );
-
-    lr_ip_checksum u_ip_checksum (
-        .valid (v1_q),
-        .hdr   (hdr1_q),
-        .ihl   (ihl),
-        .ok    (csum_ok)
-    );
 
     lr_l3_checks #(
         .N_PORTS       (N_PORTS),
@@ -242,7 +221,7 @@ module lr_lookup #(
     );
 
     // metadata for lr_decide, delayed to stage D
-    wire [MW-1:0] m1 = {port1_q, len1_q, fcs1_q, port_mtu, mac_me, dmac_group, is_vlan, is_arp,
+    wire [MW-1:0] m1 = {port1_q, len1, fcs1, port_mtu, mac_me, dmac_group, is_vlan, is_arp,
                         is_ipv6, is_ipv4, ver, ihl, tot, ttl, csum, csum_ok, martian, to_me, mcast_dst};
 
     // ---------------------------------------------------------------- A, B, C: LPM
@@ -464,8 +443,6 @@ module lr_lookup #(
     end
 
     assign stat_idle = !(v1_q || va_q || vb_q || vc_q || vd_q || ve_q);
-
-    wire unused_et = ^et;
 
 endmodule
 

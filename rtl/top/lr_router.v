@@ -18,6 +18,7 @@ module lr_router #(
     parameter LPM_ENTRIES     = 1024,           // LPM (TCAM) entries
     parameter LPM_BRAM        = 0,              // 1: block-RAM TCAM (boards; writes take 260+ clocks)
     parameter COUNTERS_RAM    = 0,              // 1: counters in block RAM (boards; DATA_WIDTH <= 16)
+    parameter RES_DEPTH       = 8,              // results queued per port (lookup credits), a power of two >= 2
     parameter ADJ_ENTRIES     = 256,            // adjacency rows
     parameter RADDR_ENTRIES   = 16,             // router addresses
     parameter MAX_FRAME_BYTES = 9600,           // longer frames (L) are dropped as giant
@@ -106,6 +107,7 @@ module lr_router #(
         .LPM_ENTRIES     (LPM_ENTRIES),
         .LPM_BRAM        (LPM_BRAM),
         .COUNTERS_RAM    (COUNTERS_RAM),
+        .RES_DEPTH       (RES_DEPTH),
         .ADJ_ENTRIES     (ADJ_ENTRIES),
         .RADDR_ENTRIES   (RADDR_ENTRIES),
         .MAX_FRAME_BYTES (MAX_FRAME_BYTES),

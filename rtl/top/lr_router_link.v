@@ -9,6 +9,7 @@ module lr_router_link #(
     parameter DATA_WIDTH      = 8,          // stream width, power of two 8..128
     parameter LPM_BRAM        = 1,          // 1: block-RAM TCAM
     parameter COUNTERS_RAM    = 1,          // 1: counters in block RAM
+    parameter RES_DEPTH       = 2,          // results queued per port (lookup credits), a power of two >= 2
     parameter LPM_ENTRIES     = 32,         // LPM (TCAM) entries
     parameter ADJ_ENTRIES     = 16,         // adjacency rows
     parameter RADDR_ENTRIES   = 4,          // router addresses
@@ -46,6 +47,7 @@ module lr_router_link #(
         .DATA_WIDTH      (DATA_WIDTH),
         .LPM_BRAM        (LPM_BRAM),
         .COUNTERS_RAM    (COUNTERS_RAM),
+        .RES_DEPTH       (RES_DEPTH),
         .LPM_ENTRIES     (LPM_ENTRIES),
         .ADJ_ENTRIES     (ADJ_ENTRIES),
         .RADDR_ENTRIES   (RADDR_ENTRIES),

@@ -18,12 +18,12 @@ typedef struct {
 } vmod_crc32_io;
 void vmod_crc32_eval(vmod_crc32_io* io, int n);
 
-/* rtl/core/lr_ip_checksum.v */
+/* rtl/core/lr_ip_checksum.v, streamed at DATA_WIDTH 8 and 128 */
 typedef struct {
-    uint8_t hdr[80]; /* in: byte k of the frame */
-    uint8_t ihl;     /* in */
-    uint8_t valid;   /* in */
-    uint8_t ok;      /* out */
+    uint8_t frame[80]; /* in: the frame's first 80 bytes, streamed from beat 0 */
+    uint8_t gaps;      /* in: an idle clock (no beat) after every beat */
+    uint8_t ok8;       /* out: ok after the beats, DATA_WIDTH 8 */
+    uint8_t ok128;     /* out: ok after the beats, DATA_WIDTH 128 */
 } vmod_ipcsum_io;
 void vmod_ipcsum_eval(vmod_ipcsum_io* io, int n);
 
