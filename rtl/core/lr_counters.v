@@ -110,81 +110,80 @@ module lr_counters #(
         cpu_last_q <= cpu_last;
     end
 
-    // ---------------------------------------------------------------- RAM = 0: registers
+    // ---------------------------------------------------------------- counters
     wire zero = rst || cfg_counters_clear;
-    wire [32*NCNT-1:0] stat_counters;
-
-    genvar gp, gr;
-    generate
-        for (gp = 0; gp < N_PORTS; gp = gp + 1) begin : g_port
-            reg [31:0] rx_frames_q, rx_bytes_cnt_q, tx_frames_q, tx_bytes_q;
-            always @(posedge clk) begin
-                if (zero) begin
-                    rx_frames_q    <= 32'd0;
-                    rx_bytes_cnt_q <= 32'd0;
-                end else if (rx_ev_q[gp]) begin
-                    rx_frames_q    <= rx_frames_q + 32'd1;
-                    rx_bytes_cnt_q <= rx_bytes_cnt_q + rx_bytes_q[32*gp +: 32];
-                end
-                if (zero) begin
-                    tx_frames_q <= 32'd0;
-                    tx_bytes_q  <= 32'd0;
-                end else if (tx_ev_q[gp]) begin
-                    tx_frames_q <= tx_frames_q + {31'd0, tx_last_q[gp]};
-                    tx_bytes_q  <= tx_bytes_q + popcount(tx_keep_q[KEEP_WIDTH*gp +: KEEP_WIDTH]);
-                end
-            end
-            assign stat_counters[32*(4*gp+0) +: 32] = rx_frames_q;
-            assign stat_counters[32*(4*gp+1) +: 32] = rx_bytes_cnt_q;
-            assign stat_counters[32*(4*gp+2) +: 32] = tx_frames_q;
-            assign stat_counters[32*(4*gp+3) +: 32] = tx_bytes_q;
-        end
-
-        for (gr = 0; gr < 32; gr = gr + 1) begin : g_reason
-            localparam integer GR = gr;
-            localparam [4:0]   R  = GR[4:0];
-            reg [31:0] cnt_q;
-            always @(posedge clk) begin
-                if (zero) begin
-                    cnt_q <= 32'd0;
-                end else if (reason_ev_q && reason_q == R) begin
-                    cnt_q <= cnt_q + 32'd1;
-                end
-            end
-            assign stat_counters[32*(RB+gr) +: 32] = cnt_q;
-        end
-    endgenerate
-
-    reg [31:0] cpu_frames_q, cpu_bytes_q, inj_frames_cnt_q, inj_dropped_cnt_q;
-
-    always @(posedge clk) begin
-        if (zero) begin
-            cpu_frames_q <= 32'd0;
-            cpu_bytes_q  <= 32'd0;
-        end else if (cpu_ev_q) begin
-            cpu_frames_q <= cpu_frames_q + {31'd0, cpu_last_q};
-            cpu_bytes_q  <= cpu_bytes_q + popcount(cpu_keep_q);
-        end
-        if (zero) begin
-            inj_frames_cnt_q  <= 32'd0;
-            inj_dropped_cnt_q <= 32'd0;
-        end else begin
-            inj_frames_cnt_q  <= inj_frames_cnt_q + {30'd0, inj_frames_q};
-            inj_dropped_cnt_q <= inj_dropped_cnt_q + {30'd0, inj_dropped_q};
-        end
-    end
-
-    assign stat_counters[32*(CB+0) +: 32] = cpu_frames_q;
-    assign stat_counters[32*(CB+1) +: 32] = cpu_bytes_q;
-    assign stat_counters[32*(CB+2) +: 32] = inj_frames_cnt_q;
-    assign stat_counters[32*(CB+3) +: 32] = inj_dropped_cnt_q;
-
 
     reg [31:0] rd_q;
     assign cnt_rdata = rd_q;
 
+    genvar gp, gr;
     generate
-        if (RAM == 0) begin : g_reg_read
+        if (RAM == 0) begin : g_regs
+            // RAM = 0: every counter is a register
+            wire [32*NCNT-1:0] stat_counters;
+
+            for (gp = 0; gp < N_PORTS; gp = gp + 1) begin : g_port
+                reg [31:0] rx_frames_q, rx_bytes_cnt_q, tx_frames_q, tx_bytes_q;
+                always @(posedge clk) begin
+                    if (zero) begin
+                        rx_frames_q    <= 32'd0;
+                        rx_bytes_cnt_q <= 32'd0;
+                    end else if (rx_ev_q[gp]) begin
+                        rx_frames_q    <= rx_frames_q + 32'd1;
+                        rx_bytes_cnt_q <= rx_bytes_cnt_q + rx_bytes_q[32*gp +: 32];
+                    end
+                    if (zero) begin
+                        tx_frames_q <= 32'd0;
+                        tx_bytes_q  <= 32'd0;
+                    end else if (tx_ev_q[gp]) begin
+                        tx_frames_q <= tx_frames_q + {31'd0, tx_last_q[gp]};
+                        tx_bytes_q  <= tx_bytes_q + popcount(tx_keep_q[KEEP_WIDTH*gp +: KEEP_WIDTH]);
+                    end
+                end
+                assign stat_counters[32*(4*gp+0) +: 32] = rx_frames_q;
+                assign stat_counters[32*(4*gp+1) +: 32] = rx_bytes_cnt_q;
+                assign stat_counters[32*(4*gp+2) +: 32] = tx_frames_q;
+                assign stat_counters[32*(4*gp+3) +: 32] = tx_bytes_q;
+            end
+
+            for (gr = 0; gr < 32; gr = gr + 1) begin : g_reason
+                localparam integer GR = gr;
+                localparam [4:0]   R  = GR[4:0];
+                reg [31:0] cnt_q;
+                always @(posedge clk) begin
+                    if (zero) begin
+                        cnt_q <= 32'd0;
+                    end else if (reason_ev_q && reason_q == R) begin
+                        cnt_q <= cnt_q + 32'd1;
+                    end
+                end
+                assign stat_counters[32*(RB+gr) +: 32] = cnt_q;
+            end
+
+            reg [31:0] cpu_frames_q, cpu_bytes_q, inj_frames_cnt_q, inj_dropped_cnt_q;
+
+            always @(posedge clk) begin
+                if (zero) begin
+                    cpu_frames_q <= 32'd0;
+                    cpu_bytes_q  <= 32'd0;
+                end else if (cpu_ev_q) begin
+                    cpu_frames_q <= cpu_frames_q + {31'd0, cpu_last_q};
+                    cpu_bytes_q  <= cpu_bytes_q + popcount(cpu_keep_q);
+                end
+                if (zero) begin
+                    inj_frames_cnt_q  <= 32'd0;
+                    inj_dropped_cnt_q <= 32'd0;
+                end else begin
+                    inj_frames_cnt_q  <= inj_frames_cnt_q + {30'd0, inj_frames_q};
+                    inj_dropped_cnt_q <= inj_dropped_cnt_q + {30'd0, inj_dropped_q};
+                end
+            end
+
+            assign stat_counters[32*(CB+0) +: 32] = cpu_frames_q;
+            assign stat_counters[32*(CB+1) +: 32] = cpu_bytes_q;
+            assign stat_counters[32*(CB+2) +: 32] = inj_frames_cnt_q;
+            assign stat_counters[32*(CB+3) +: 32] = inj_dropped_cnt_q;
+
             always @(posedge clk) begin
                 if (cnt_re) begin
                     rd_q <= ({18'd0, cnt_index} < NCNT) ? stat_counters[32*cnt_index +: 32] : 32'd0;
@@ -201,9 +200,6 @@ module lr_counters #(
             localparam integer  NCNT1     = NCNT - 1;
             localparam [SW-1:0] LAST_SLOT = NS1[SW-1:0];
             localparam [AW-1:0] LAST_CNT  = NCNT1[AW-1:0];
-
-            reg  [32*NCNT-1:0] unused_regs;
-            always @* unused_regs = stat_counters;   // the register counters: no fanout, removed
 
             // events of this clock, per slot
             reg [20*NS-1:0] inc;

@@ -6,6 +6,9 @@
 // is described by three numbers: cnt (frame bytes in the beat), pe (where the FCS starts, relative
 // to the beat; beyond the beat when it starts later) and fd (FCS bytes already sent). The padding and
 // the FCS share the input's last beat when they fit; otherwise tail beats follow with the input held.
+// Register slices on both sides: the output mux in front (an arbiter and a wide multiplexer) and
+// the beat arithmetic here would otherwise form one combinational path (the Colorlight build's
+// critical path at 48 MHz).
 module lr_fcs_insert #(
     parameter DATA_WIDTH = 64,            // stream width in bits, power of two 8..128
     parameter KEEP_WIDTH = DATA_WIDTH/8,  // byte enables
@@ -46,6 +49,31 @@ module lr_fcs_insert #(
         end
     endgenerate
 
+    // ---------------------------------------------------------------- input register slice
+    localparam IW = DATA_WIDTH + KEEP_WIDTH + 1 + USER_WIDTH;
+
+    wire [DATA_WIDTH-1:0] in_tdata;
+    wire [KEEP_WIDTH-1:0] in_tkeep;
+    wire                  in_tvalid;
+    wire                  in_tready;
+    wire                  in_tlast;
+    wire [USER_WIDTH-1:0] in_tuser;
+    wire                  in_empty;
+
+    lr_skid #(
+        .WIDTH (IW)
+    ) u_in_skid (
+        .clk        (clk),
+        .rst        (rst),
+        .s_data     ({s_axis_tuser, s_axis_tlast, s_axis_tkeep, s_axis_tdata}),
+        .s_valid    (s_axis_tvalid),
+        .s_ready    (s_axis_tready),
+        .m_data     ({in_tuser, in_tlast, in_tkeep, in_tdata}),
+        .m_valid    (in_tvalid),
+        .m_ready    (in_tready),
+        .stat_empty (in_empty)
+    );
+
     reg                  tail_q, tail_d;        // input ended: sending padding / FCS beats
     reg [7:0]            off_q, off_d;          // output byte offset, saturates past 60
     reg [31:0]           crc_q, crc_d;
@@ -64,21 +92,21 @@ module lr_fcs_insert #(
     reg [DATA_WIDTH-1:0] data;
     integer i;
 
-    wire o_valid = tail_q || s_axis_tvalid;
+    wire o_valid = tail_q || in_tvalid;
 
     always @* begin
         kcnt = K8;    // only the last beat may be partial: count its bytes
-        if (s_axis_tlast) begin
+        if (in_tlast) begin
             kcnt = 8'd0;
             for (i = 0; i < K; i = i + 1) begin
-                kcnt = kcnt + {7'd0, s_axis_tkeep[i]};
+                kcnt = kcnt + {7'd0, in_tkeep[i]};
             end
         end
         if (tail_q) begin
             cnt = 8'd0;
             pe  = pad_q;
             fd  = fd_q;
-        end else if (s_axis_tlast) begin
+        end else if (in_tlast) begin
             cnt = kcnt;
             pe  = ({1'b0, off_q} + {1'b0, kcnt} < {1'b0, PAD_TO8}) ? PAD_TO8 - off_q : kcnt;
             fd  = 3'd0;
@@ -88,7 +116,7 @@ module lr_fcs_insert #(
             fd  = 3'd0;
         end
         crc_keep = (pe >= K8) ? {KEEP_WIDTH{1'b1}} : ~({KEEP_WIDTH{1'b1}} << pe);
-        data     = (cnt >= K8) ? s_axis_tdata : s_axis_tdata & ~({DATA_WIDTH{1'b1}} << {cnt, 3'b000});
+        data     = (cnt >= K8) ? in_tdata : in_tdata & ~({DATA_WIDTH{1'b1}} << {cnt, 3'b000});
     end
 
     wire [31:0] crc_next;
@@ -111,10 +139,10 @@ module lr_fcs_insert #(
     wire [DATA_WIDTH+31:0] fcs_sh  = {{DATA_WIDTH{1'b0}}, fcs >> {fd, 3'b000}} << {pe, 3'b000};
     wire [DATA_WIDTH-1:0]  o_data  = data | fcs_sh[DATA_WIDTH-1:0];
     wire [KEEP_WIDTH-1:0]  o_keep  = o_last ? ~({KEEP_WIDTH{1'b1}} << end_pos) : {KEEP_WIDTH{1'b1}};
-    wire [USER_WIDTH-1:0]  o_user  = tail_q ? user_q : s_axis_tuser;
+    wire [USER_WIDTH-1:0]  o_user  = tail_q ? user_q : in_tuser;
     wire                   xfer    = o_valid && out_ready;
 
-    assign s_axis_tready = out_ready && !tail_q;
+    assign in_tready = out_ready && !tail_q;
 
     always @* begin
         tail_d = tail_q;
@@ -128,7 +156,7 @@ module lr_fcs_insert #(
                 off_d  = 8'd0;
                 crc_d  = 32'hFFFFFFFF;
             end else begin
-                tail_d = tail_q || s_axis_tlast;
+                tail_d = tail_q || in_tlast;
                 off_d  = (off_q < SAT8) ? off_q + K8 : off_q;
                 crc_d  = crc_next;
                 pad_d  = (pe >= K8) ? pe - K8 : 8'd0;
@@ -155,7 +183,7 @@ module lr_fcs_insert #(
 
     always @(posedge clk) begin
         if (xfer && !tail_q) begin
-            user_q <= s_axis_tuser;
+            user_q <= in_tuser;
         end
     end
 
@@ -184,7 +212,7 @@ module lr_fcs_insert #(
 
     wire unused_fcs_sh = ^fcs_sh[DATA_WIDTH +: 32];
 
-    assign stat_idle = !tail_q && (off_q == 8'd0) && skid_empty;
+    assign stat_idle = in_empty && !tail_q && (off_q == 8'd0) && skid_empty;
 
 endmodule
 
