@@ -200,7 +200,7 @@ test-boards: deps $(VSIM)/libverilated.a
 # Every board whose design fits its FPGA: a timing-clean bitstream and report.json in build/NAME/
 # (linerate build exits 1 when a clock misses its target, 2 when the design does not fit). The
 # iCE40 boards join when the core fits them (see README, Boards).
-BIT_BOARDS :=
+BIT_BOARDS := colorlight
 test-bits: deps-ice40 deps-ecp5
 	@for b in $(BIT_BOARDS); do \
 	  echo "== bitstream $$b"; \

@@ -236,7 +236,16 @@ module lr_counters #(
             wire [4:0]  r_code;
             wire        r_valid, r_ready;
             wire        r_empty;
-            wire [19:0] sp_pend  = pend_q[20*sp_q +: 20];
+            reg  [19:0] sp_pend;        // pend_q of slot sp_q (a multiplexer, not an index product:
+            integer     q;              // yosys mapped 20*sp_q onto a multiplier, on the critical path)
+            always @* begin
+                sp_pend = 20'd0;
+                for (q = 0; q < NS; q = q + 1) begin
+                    if (sp_q == q[SW-1:0]) begin
+                        sp_pend = pend_q[20*q +: 20];
+                    end
+                end
+            end
             wire        free     = !clr_q && !ph1_q && !cnt_re;
             wire        pick_r   = free && r_valid && (turn_q || sp_pend == 20'd0);
             wire        pick_s   = free && !pick_r && sp_pend != 20'd0;

@@ -219,13 +219,17 @@ module lr_lpm_tcam_bram #(
     end
 
     // ---------------------------------------------------------------- clock 2: AND, lowest hit
-    // Word by word (32 entries each): the first word with a hit, then the lowest bit in it; all
-    // of it guarded by v1_q, so a simulator evaluates it only for a lookup.
+    // Word by word (32 entries each), all words side by side: whether it has a hit and its lowest
+    // hit; then the first word with a hit picks its index. (A scan that found the first word before
+    // looking inside it was the Colorlight build's critical path.) All of it is guarded by v1_q,
+    // so a simulator evaluates it only for a lookup.
     localparam NW = (E + 31) / 32;                // 32-bit words of the hit vector
     localparam WW = (NW > 1) ? $clog2(NW) : 1;
 
     reg [32*NW-1:0] hits;
     reg [31:0]      word, low;
+    reg [NW-1:0]    nz;                           // word w has a hit
+    reg [5*NW-1:0]  bidx;                         // the lowest hit's bit in word w
     reg [WW-1:0]    wsel;
     reg             found;
     reg [WW+5:0]    wb;                           // {0, word index, bit index}
@@ -235,21 +239,27 @@ module lr_lpm_tcam_bram #(
         hits  = {(32*NW){1'b0}};
         word  = 32'd0;
         low   = 32'd0;
+        nz    = {NW{1'b0}};
+        bidx  = {(5*NW){1'b0}};
         wsel  = {WW{1'b0}};
         found = 1'b0;
         wb    = {(WW+6){1'b0}};
         if (v1_q) begin
             hits[E-1:0] = r0_q & r1_q & r2_q & r3_q & live_q;
             for (w = 0; w < NW; w = w + 1) begin
-                if (!found && hits[32*w +: 32] != 32'd0) begin
+                word  = hits[32*w +: 32];
+                low   = word & (~word + 32'd1);    // lowest set bit alone
+                nz[w] = (word != 32'd0);
+                bidx[5*w +: 5] = {|(low & 32'hFFFF0000), |(low & 32'hFF00FF00), |(low & 32'hF0F0F0F0),
+                                  |(low & 32'hCCCCCCCC), |(low & 32'hAAAAAAAA)};
+            end
+            for (w = NW - 1; w >= 0; w = w - 1) begin   // the lowest word with a hit is set last
+                if (nz[w]) begin
                     found = 1'b1;
                     wsel  = w[WW-1:0];
-                    word  = hits[32*w +: 32];
+                    wb    = {1'b0, wsel, bidx[5*w +: 5]};
                 end
             end
-            low = word & (~word + 32'd1);          // lowest set bit alone
-            wb  = {1'b0, wsel, |(low & 32'hFFFF0000), |(low & 32'hFF00FF00),
-                   |(low & 32'hF0F0F0F0), |(low & 32'hCCCCCCCC), |(low & 32'hAAAAAAAA)};
         end
         idx_d = {XW{1'b0}};
         idx_d[IW-1:0] = wb[IW-1:0];               // pad bits never hit: no bit above IW is set
