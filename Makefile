@@ -65,10 +65,11 @@ $(VSIM)/lrbench: $(VSIM)/liblrsim.a $(VSIM)/libverilated.a cosim/vsim/csrc/bench
 
 # The simulated board: lr_router (core + link + UART) with the C++ shim of cosim/vboard. Its
 # TCAM holds 2048 entries (test/configs/large.conf needs 1213, plus room for make-before-break);
-# the build identity is the commit and the day it was built at.
+# the build identity is the commit and its day (the commit's date, so that a commit always
+# builds the same netlist).
 VBOARD := $(BUILD)/vboard
 GIT_ID := $(shell git rev-parse --short=8 HEAD 2>/dev/null || echo 0)
-BUILD_DATE := $(shell date -u +%Y%m%d)
+BUILD_DATE := $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y%m%d 2>/dev/null || date -u +%Y%m%d)
 VBOARD_LPM := 2048
 VBOARD_PARAMS := -GLPM_ENTRIES=$(VBOARD_LPM) -GBUILD_ID=32\'h$(GIT_ID) -GBUILD_DATE=32\'d$(BUILD_DATE)
 VBOARD_FLAGS := --cc --top-module lr_router $(RTL_INC) -O3 --x-assign fast --x-initial unique \
@@ -155,12 +156,13 @@ lint-go:
 test-go:
 	$(GO) test ./...
 
-# The bitstreams (test-bits) build in the background while the simulations run: synthesis and
-# place and route are single-threaded and take most of CI's time otherwise. Their log follows.
-test: deps gen-check lint vsim deps-ice40 deps-ecp5
+# The bitstreams (test-bits) build in the background from the start, while lint, the Verilator
+# builds and the simulations run: synthesis and place and route are single-threaded and take
+# most of CI's time otherwise. Their log follows.
+test: deps gen-check deps-ice40 deps-ecp5
 	@mkdir -p $(BUILD); rm -f $(BUILD)/test-bits.rc; \
 	( $(MAKE) -s test-bits > $(BUILD)/test-bits.log 2>&1; echo $$? > $(BUILD)/test-bits.rc ) & \
-	$(GO) test ./... && $(GO) test -tags $(TAGS),netns -timeout 20m ./... && $(MAKE) test-boards test-fpga; \
+	$(MAKE) lint vsim && $(GO) test ./... && $(GO) test -tags $(TAGS),netns -timeout 20m ./... && $(MAKE) test-boards test-fpga; \
 	rc=$$?; wait; echo "== bitstreams (make test-bits)"; cat $(BUILD)/test-bits.log; \
 	[ $$rc = 0 ] && [ "$$(cat $(BUILD)/test-bits.rc)" = 0 ]
 

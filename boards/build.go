@@ -83,6 +83,7 @@ func isExec(p string) bool {
 type BuildOptions struct {
 	Out      string    // output directory (default build/<board>)
 	Seed     int       // nextpnr placer seed (default 1)
+	Seeds    int       // place and route tries, seeds Seed, Seed+1, ...: the first that meets timing wins (default 1)
 	Tools    *Tools    // default FindTools(board.Family)
 	Progress io.Writer // one line per step, or nil
 }
@@ -206,7 +207,7 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 	in := func(p string) string { return filepath.Join(opt.Out, p) }
 
 	// synthesis
-	params := b.buildParams(time.Now())
+	params := b.buildParams(BuildDate())
 	var chparam []string
 	for _, k := range sortedKeys(params) {
 		chparam = append(chparam, fmt.Sprintf("-set %s %d", k, params[k]))
@@ -238,7 +239,7 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 		return nil, err
 	}
 	args := []string{"-q", "-l", "nextpnr.log", "--json", netlist, "--report", pnrReport,
-		"--freq", fmt.Sprintf("%g", b.ClockMHz), "--seed", fmt.Sprint(opt.Seed), "--timing-allow-fail"}
+		"--freq", fmt.Sprintf("%g", b.ClockMHz), "--timing-allow-fail"}
 	var packIn, bit string
 	switch b.Family {
 	case "ice40":
@@ -250,12 +251,29 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 		bit = name + ".bit"
 		args = append(args, "--"+b.Device, "--package", b.Package, "--speed", fmt.Sprint(b.Speed), "--lpf", consPath, "--textcfg", packIn)
 	}
-	step("place and route: %s at %g MHz (%s)", filepath.Base(tools.NextPNR[len(tools.NextPNR)-1]), b.ClockMHz, filepath.Join(opt.Out, "nextpnr.log"))
-	t1 := time.Now()
-	if err := runIn(ctx, opt.Out, in("nextpnr.log"), tools.NextPNR, args...); err != nil {
-		return nil, err
+	if opt.Seeds < 1 {
+		opt.Seeds = 1
 	}
-	pnrSecs := time.Since(t1).Seconds()
+	var rep *Report
+	for try := 0; try < opt.Seeds; try++ {
+		seed := opt.Seed + try
+		step("place and route: %s at %g MHz, seed %d (%s)", filepath.Base(tools.NextPNR[len(tools.NextPNR)-1]), b.ClockMHz, seed, filepath.Join(opt.Out, "nextpnr.log"))
+		t1 := time.Now()
+		if err := runIn(ctx, opt.Out, in("nextpnr.log"), tools.NextPNR, append(args, "--seed", fmt.Sprint(seed))...); err != nil {
+			return nil, err
+		}
+		rep = &Report{Board: b.Name, FPGA: b.FPGA, Bitstream: bit, Tables: b.Tables(), Seed: seed,
+			SynthSecs: round1(synthSecs), PnRSecs: round1(time.Since(t1).Seconds()), Parameters: params, Commit: gitCommit()}
+		if err := rep.readPnR(in(pnrReport), b); err != nil {
+			return nil, err
+		}
+		if rep.TimingMet {
+			break
+		}
+		if try+1 < opt.Seeds {
+			step("timing missed at seed %d (%s); trying seed %d", seed, missed(rep.Clocks), seed+1)
+		}
+	}
 
 	step("bitstream: %s", filepath.Join(opt.Out, bit))
 	packArgs := []string{packIn, bit}
@@ -266,16 +284,11 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 		return nil, err
 	}
 
-	rep := &Report{Board: b.Name, FPGA: b.FPGA, Bitstream: bit, Tables: b.Tables(), Seed: opt.Seed,
-		SynthSecs: round1(synthSecs), PnRSecs: round1(pnrSecs), BuiltAt: time.Now().UTC().Truncate(time.Second),
-		Parameters: params, Commit: gitCommit()}
+	rep.BuiltAt = time.Now().UTC().Truncate(time.Second)
 	for _, t := range [][]string{tools.Yosys, tools.NextPNR, tools.Pack} {
 		rep.Tools = append(rep.Tools, filepath.Base(t[len(t)-1]))
 	}
 	if err := rep.readStat(in(stat), b.Family); err != nil {
-		return nil, err
-	}
-	if err := rep.readPnR(in(pnrReport), b); err != nil {
 		return nil, err
 	}
 	rep.LineRate = b.lineRate(minFmaxTarget(rep.Clocks, b.ClockMHz))
@@ -284,19 +297,38 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 		return nil, err
 	}
 	if !rep.TimingMet {
-		var miss []string
-		for _, c := range rep.Clocks {
-			if !c.Met {
-				miss = append(miss, fmt.Sprintf("%s: %.1f MHz < %.1f MHz", c.Name, c.FmaxMHz, c.TargetMHz))
-			}
-		}
-		return rep, fmt.Errorf("%s: %w (%s)", b.Name, ErrTiming, strings.Join(miss, "; "))
+		return rep, fmt.Errorf("%s: %w (%s)", b.Name, ErrTiming, missed(rep.Clocks))
 	}
 	return rep, nil
 }
 
+// missed names the clocks that miss their targets.
+func missed(clocks []Clock) string {
+	var miss []string
+	for _, c := range clocks {
+		if !c.Met {
+			miss = append(miss, fmt.Sprintf("%s: %.1f MHz < %.1f MHz", c.Name, c.FmaxMHz, c.TargetMHz))
+		}
+	}
+	return strings.Join(miss, "; ")
+}
+
+// BuildDate is the day a build is stamped with: the commit's date (UTC) in a git checkout, so
+// that one commit always builds the same netlist (and so the same placement and Fmax), else today.
+func BuildDate() time.Time {
+	out, err := exec.Command("git", "log", "-1", "--format=%ct").Output()
+	if err == nil {
+		var sec int64
+		if _, err := fmt.Sscanf(strings.TrimSpace(string(out)), "%d", &sec); err == nil && sec > 0 {
+			return time.Unix(sec, 0).UTC()
+		}
+	}
+	return time.Now().UTC()
+}
+
 // buildParams are the board's parameters with the build's identity: BUILD_ID is the commit
-// (its first 8 hex digits), BUILD_DATE the day, as HELLO and `linerate info` report them.
+// (its first 8 hex digits), BUILD_DATE the day (BuildDate), as HELLO and `linerate info` report
+// them.
 func (b *Board) buildParams(now time.Time) map[string]int64 {
 	p := make(map[string]int64, len(b.Params)+2)
 	for k, v := range b.Params {

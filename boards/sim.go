@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // SimBuildOptions tune SimBuild.
@@ -44,7 +43,7 @@ func SimBuild(ctx context.Context, b *Board, opt SimBuildOptions) error {
 		return err
 	}
 	obj := filepath.Join(opt.Out, "obj")
-	params := b.buildParams(time.Now())
+	params := b.buildParams(BuildDate())
 	args := []string{"--cc", "--top-module", b.Top, "--prefix", "Vlr_router", "-O3", "--x-assign", "fast",
 		"--x-initial", "unique", "--trace-fst", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--Mdir", obj}
 	for _, d := range strings.Fields(incFlags(src)) {

@@ -64,6 +64,7 @@ type BuildOptions struct {
 	Board   string
 	Out     string
 	Seed    int
+	Seeds   int
 	JSON    bool
 	Timeout time.Duration
 }
@@ -86,6 +87,7 @@ Exit status: 0 the bitstream meets timing, 1 a clock misses its target (the bits
 report are still written), 2 a usage error or a tool failed.`,
 		Example: `  linerate build --board icebreaker
   linerate build --board hx8k --seed 3 --json
+  linerate build --board colorlight --seeds 3
   make bit BOARD=colorlight`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -96,6 +98,7 @@ report are still written), 2 a usage error or a tool failed.`,
 	f.StringVar(&o.Board, "board", "", "board to build (linerate boards lists them)")
 	f.StringVar(&o.Out, "out", "", "output directory (default build/BOARD)")
 	f.IntVar(&o.Seed, "seed", 1, "nextpnr placement seed")
+	f.IntVar(&o.Seeds, "seeds", 1, "place and route up to this many times (seeds --seed, --seed+1, ...) until timing is met")
 	f.BoolVar(&o.JSON, "json", false, "print report.json instead of a summary")
 	f.DurationVar(&o.Timeout, "timeout", 2*time.Hour, "give up after this long")
 	return c
@@ -119,7 +122,7 @@ func RunBuild(ctx context.Context, o *BuildOptions, out, errw io.Writer) error {
 	if dir == "" {
 		dir = filepath.Join("build", b.Name)
 	}
-	rep, err := boards.Build(ctx, b, boards.BuildOptions{Out: dir, Seed: o.Seed, Progress: errw})
+	rep, err := boards.Build(ctx, b, boards.BuildOptions{Out: dir, Seed: o.Seed, Seeds: o.Seeds, Progress: errw})
 	if rep == nil {
 		return inputErr(err)
 	}
