@@ -284,21 +284,26 @@ module lr_counters #(
                 end
             endfunction
 
-            integer     j;
-            reg  [19:0] nxt;
+            integer         j, jn;
+            reg [20*NS-1:0] nxt;
+            always @* begin
+                for (jn = 0; jn < NS; jn = jn + 1) begin
+                    if (pick_s && sp_q == jn[SW-1:0]) begin
+                        nxt[20*jn +: 20] = inc[20*jn +: 20];           // taken: only the new
+                    end else begin
+                        nxt[20*jn +: 20] = pend_q[20*jn +: 20] + inc[20*jn +: 20];
+                    end
+                end
+            end
+
             always @(posedge clk) begin
                 for (j = 0; j < NS; j = j + 1) begin
-                    if (pick_s && sp_q == j[SW-1:0]) begin
-                        nxt = inc[20*j +: 20];                           // taken: only the new
-                    end else begin
-                        nxt = pend_q[20*j +: 20] + inc[20*j +: 20];
-                    end
                     if (zero) begin
                         pend_q[20*j +: 20] <= 20'd0;
                     end else if (frame_slot(j)) begin
-                        pend_q[20*j +: 20] <= {12'd0, nxt[7:0]};
+                        pend_q[20*j +: 20] <= {12'd0, nxt[20*j +: 8]};
                     end else begin
-                        pend_q[20*j +: 20] <= nxt;
+                        pend_q[20*j +: 20] <= nxt[20*j +: 20];
                     end
                 end
                 if (pick_r || pick_s) begin
