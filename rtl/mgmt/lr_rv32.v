@@ -102,6 +102,9 @@ module lr_rv32 #(
     reg [29:0] pc_q, pc_d;       // pc bits 31:2
     reg [31:0] a_q, a_d;         // rs1; shifted in place
     reg [4:0]  cnt_q, cnt_d;     // shift bits left
+    reg        taken_q, taken_d; // the branch is taken
+    reg [31:0] imm_q, imm_d;     // the immediate (inverted for SLTI/SLTIU: the adder subtracts it)
+    reg [11:0] dec_q, dec_d;     // the instruction's class, decoded as it arrives
 
     // register file: one write port, one registered read port
     (* no_rw_check *) reg [31:0] rf [0:31];
@@ -112,67 +115,103 @@ module lr_rv32 #(
     wire [4:0] rf_raddr = (state_q == S_FETCH) ? mem_rdata[19:15] : ir_q[24:20];
     wire [31:0] rs2 = rf_rdata_q;   // after S_DECODE
 
-    // ---- decode ----
-    wire [4:0] opc   = ir_q[6:2];
-    wire [2:0] f3    = ir_q[14:12];
-    wire [6:0] f7    = ir_q[31:25];
-    wire [4:0] rd    = ir_q[11:7];
-    wire is_lui      = (opc == 5'b01101);
-    wire is_auipc    = (opc == 5'b00101);
-    wire is_jal      = (opc == 5'b11011);
-    wire is_jalr     = (opc == 5'b11001);
-    wire is_branch   = (opc == 5'b11000);
-    wire is_load     = (opc == 5'b00000);
-    wire is_store    = (opc == 5'b01000);
-    wire is_opimm    = (opc == 5'b00100);
-    wire is_op       = (opc == 5'b01100);
-    wire is_fence    = (opc == 5'b00011);
-    wire f7_zero     = (f7 == 7'b0000000);
-    wire f7_alt      = (f7 == 7'b0100000);
-    wire is_alu      = is_op | is_opimm;
-    wire is_shift    = is_alu & (f3[1:0] == 2'b01);
-    wire is_slt      = is_alu & (f3[2:1] == 2'b01);
+    // ---- decode, from mem_rdata in the clock the instruction arrives ----
+    wire [31:0] in      = mem_rdata;
+    wire [4:0]  in_opc  = in[6:2];
+    wire [2:0]  in_f3   = in[14:12];
+    wire        in_lui    = (in_opc == 5'b01101);
+    wire        in_auipc  = (in_opc == 5'b00101);
+    wire        in_jal    = (in_opc == 5'b11011);
+    wire        in_jalr   = (in_opc == 5'b11001);
+    wire        in_branch = (in_opc == 5'b11000);
+    wire        in_load   = (in_opc == 5'b00000);
+    wire        in_store  = (in_opc == 5'b01000);
+    wire        in_opimm  = (in_opc == 5'b00100);
+    wire        in_op     = (in_opc == 5'b01100);
+    wire        in_fence  = (in_opc == 5'b00011);
+    wire        in_f7zero = (in[31:25] == 7'b0000000);
+    wire        in_f7alt  = (in[31:25] == 7'b0100000);
+    wire        in_alu    = in_op | in_opimm;
+    wire        in_slt    = in_alu & (in_f3[2:1] == 2'b01);
     // SYSTEM (ECALL, EBREAK, CSR instructions) is not listed, so it traps with the rest
-    wire legal = (ir_q[1:0] == 2'b11) & (
-                     is_lui | is_auipc | is_jal
-                   | (is_jalr & (f3 == 3'b000))
-                   | (is_branch & (f3[2:1] != 2'b01))
-                   | (is_load & (f3 != 3'b011) & (f3[2:1] != 2'b11))
-                   | (is_store & !f3[2] & (f3[1:0] != 2'b11))
-                   | (is_opimm & ((f3[1:0] != 2'b01) | f7_zero | (f3[2] & f7_alt)))
-                   | (is_op & (f7_zero | (f7_alt & ((f3 == 3'b000) | (f3 == 3'b101)))))
-                   | (is_fence & (f3 == 3'b000)));
+    wire in_legal = (in[1:0] == 2'b11) & (
+                     in_lui | in_auipc | in_jal
+                   | (in_jalr & (in_f3 == 3'b000))
+                   | (in_branch & (in_f3[2:1] != 2'b01))
+                   | (in_load & (in_f3 != 3'b011) & (in_f3[2:1] != 2'b11))
+                   | (in_store & !in_f3[2] & (in_f3[1:0] != 2'b11))
+                   | (in_opimm & ((in_f3[1:0] != 2'b01) | in_f7zero | (in_f3[2] & in_f7alt)))
+                   | (in_op & (in_f7zero | (in_f7alt & ((in_f3 == 3'b000) | (in_f3 == 3'b101)))))
+                   | (in_fence & (in_f3 == 3'b000)));
 
     // immediate of the instruction's format, field by field
-    wire imm_u = is_lui | is_auipc;
-    wire imm_j = is_jal;
-    wire imm_s = is_store;
-    wire imm_b = is_branch;
-    wire imm_i = !(imm_u | imm_j | imm_s | imm_b);
-    wire [31:0] imm;
-    assign imm[0]     = imm_i ? ir_q[20] : (imm_s & ir_q[7]);
-    assign imm[4:1]   = (imm_i | imm_j) ? ir_q[24:21] : (imm_s | imm_b) ? ir_q[11:8] : 4'b0000;
-    assign imm[10:5]  = imm_u ? 6'b000000 : ir_q[30:25];
-    assign imm[11]    = imm_u ? 1'b0 : imm_b ? ir_q[7] : imm_j ? ir_q[20] : ir_q[31];
-    assign imm[19:12] = (imm_u | imm_j) ? ir_q[19:12] : {8{ir_q[31]}};
-    assign imm[30:20] = imm_u ? ir_q[30:20] : {11{ir_q[31]}};
-    assign imm[31]    = ir_q[31];
+    wire in_imm_u = in_lui | in_auipc;
+    wire in_imm_j = in_jal;
+    wire in_imm_s = in_store;
+    wire in_imm_b = in_branch;
+    wire in_imm_i = !(in_imm_u | in_imm_j | in_imm_s | in_imm_b);
+    wire [31:0] in_imm;
+    assign in_imm[0]     = in_imm_i ? in[20] : (in_imm_s & in[7]);
+    assign in_imm[4:1]   = (in_imm_i | in_imm_j) ? in[24:21] : (in_imm_s | in_imm_b) ? in[11:8] : 4'b0000;
+    assign in_imm[10:5]  = in_imm_u ? 6'b000000 : in[30:25];
+    assign in_imm[11]    = in_imm_u ? 1'b0 : in_imm_b ? in[7] : in_imm_j ? in[20] : in[31];
+    assign in_imm[19:12] = (in_imm_u | in_imm_j) ? in[19:12] : {8{in[31]}};
+    assign in_imm[30:20] = in_imm_u ? in[30:20] : {11{in[31]}};
+    assign in_imm[31]    = in[31];
+
+    localparam D_LEGAL = 0, D_UPPER = 1, D_JAL = 2, D_JALR = 3, D_BRANCH = 4, D_MEM = 5,
+               D_STORE = 6, D_OP = 7, D_SHIFT = 8, D_SLT = 9, D_SUB = 10, D_FENCE = 11;
+    wire [11:0] in_dec;
+    assign in_dec[D_LEGAL]  = in_legal;
+    assign in_dec[D_UPPER]  = in_imm_u;                   // LUI, AUIPC
+    assign in_dec[D_JAL]    = in_jal;
+    assign in_dec[D_JALR]   = in_jalr;
+    assign in_dec[D_BRANCH] = in_branch;
+    assign in_dec[D_MEM]    = in_load | in_store;
+    assign in_dec[D_STORE]  = in_store;
+    assign in_dec[D_OP]     = in_op;                      // register-register ALU
+    assign in_dec[D_SHIFT]  = in_alu & (in_f3[1:0] == 2'b01);
+    assign in_dec[D_SLT]    = in_slt;
+    assign in_dec[D_SUB]    = in_branch | in_slt | (in_op & (in_f3 == 3'b000) & in[30]);
+    assign in_dec[D_FENCE]  = in_fence;
+
+    wire [2:0] f3       = ir_q[14:12];
+    wire [4:0] rd       = ir_q[11:7];
+    wire is_legal       = dec_q[D_LEGAL];
+    wire is_upper       = dec_q[D_UPPER];
+    wire is_auipc       = is_upper & !ir_q[5];   // LUI has bit 5 set
+    wire is_jal         = dec_q[D_JAL];
+    wire is_jalr        = dec_q[D_JALR];
+    wire is_branch      = dec_q[D_BRANCH];
+    wire is_mem         = dec_q[D_MEM];
+    wire is_store       = dec_q[D_STORE];
+    wire is_load        = is_mem & !is_store;
+    wire is_op          = dec_q[D_OP];
+    wire is_shift       = dec_q[D_SHIFT];
+    wire is_slt         = dec_q[D_SLT];
+    wire is_sub         = dec_q[D_SUB];
+    wire is_fence       = dec_q[D_FENCE];
 
     // ---- the adder and the ALU ----
-    wire use_a   = (state_q == S_EXEC) | (state_q == S_MEM) | (state_q == S_SHIFT);
-    wire use_pc  = (state_q == S_FETCH) | (state_q == S_BRANCH) | ((state_q == S_DECODE) & (is_auipc | is_jal));
-    wire use_rs2 = (state_q == S_EXEC) & (is_op | is_branch);
-    wire use_imm = (state_q == S_DECODE) | (state_q == S_MEM) | (state_q == S_BRANCH)
-                 | ((state_q == S_EXEC) & !(is_op | is_branch));
-    wire sub     = (state_q == S_EXEC) & (is_branch | is_slt | (is_op & (f3 == 3'b000) & ir_q[30]));
+    // a: rs1 (a_q), pc or 0; b: 0, imm, rs2 or ~rs2 (with a carry in: a - rs2)
+    wire st_fetch  = (state_q == S_FETCH);
+    wire st_decode = (state_q == S_DECODE);
+    wire st_exec   = (state_q == S_EXEC);
+    wire st_mem    = (state_q == S_MEM);
+    wire use_a     = st_exec | st_mem | (state_q == S_SHIFT);
+    wire use_pc    = st_fetch | (state_q == S_BRANCH) | (st_decode & (is_jal | is_auipc));
+    wire use_rs2   = st_exec & (is_op | is_branch);
+    wire use_imm   = !st_fetch & (state_q != S_SHIFT) & !use_rs2;
+    wire sub       = st_exec & is_sub;
 
     wire [31:0] opa = (a_q & {32{use_a}}) | ({pc_q, 2'b00} & {32{use_pc}});
-    wire [31:0] opb = (rs2 & {32{use_rs2}}) | (imm & {32{use_imm}});
-    wire [32:0] sum = {1'b0, opa} + {1'b0, opb ^ {32{sub}}} + {32'd0, sub};
+    wire        b_x = use_rs2 ? sub : use_imm;            // two selects: one LUT per bit
+    wire [31:0] opb = use_rs2 ? (rs2 ^ {32{b_x}}) : (imm_q & {32{b_x}});
+    wire [32:0] sum = {1'b0, opa} + {1'b0, opb} + {32'd0, sub};
 
     wire eq  = (sum[31:0] == 32'd0);
     wire ltu = !sum[32];                                  // a - b borrowed
-    wire lt  = (opa[31] != opb[31]) ? opa[31] : ltu;
+    wire lt  = (opa[31] == opb[31]) ? opa[31] : ltu;      // opb is ~b here
     wire taken = (f3[2] ? (f3[1] ? ltu : lt) : eq) ^ f3[0];
     wire [31:0] logic_r = f3[1] ? (f3[0] ? (opa & opb) : (opa | opb)) : (opa ^ opb);
     wire [29:0] pc_inc = pc_q + 30'd1;
@@ -186,7 +225,6 @@ module lr_rv32 #(
     wire [7:0] ld_h1 = off[1] ? mem_rdata[31:24] : mem_rdata[15:8];
     wire ld_sign     = !f3[2] & (f3[0] ? ld_h1[7] : ld_b[7]);
     wire [31:0] ld_data = f3[1] ? mem_rdata : f3[0] ? {{16{ld_sign}}, ld_h1, ld_b} : {{24{ld_sign}}, ld_b};
-    wire in_mem = (state_q == S_MEM);
 
     // ---- control ----
     reg       done;        // the instruction completes in this clock
@@ -201,6 +239,9 @@ module lr_rv32 #(
         pc_d     = pc_q;
         a_d      = a_q;
         cnt_d    = cnt_q;
+        taken_d  = taken_q;
+        imm_d    = imm_q;
+        dec_d    = dec_q;
         done     = 1'b0;
         trap_now = 1'b0;
         wb       = 1'b0;
@@ -210,14 +251,16 @@ module lr_rv32 #(
             S_FETCH: begin
                 if (mem_ready) begin
                     ir_d    = mem_rdata;
+                    imm_d   = in_slt ? ~in_imm : in_imm;
+                    dec_d   = in_dec;
                     state_d = S_DECODE;
                 end
             end
             S_DECODE: begin
                 a_d = rf_rdata_q;
-                if (!legal || (is_jal && ir_q[21])) begin
+                if (!is_legal || (is_jal && ir_q[21])) begin
                     trap_now = 1'b1;
-                end else if (is_lui || is_auipc || is_fence) begin
+                end else if (is_upper || is_fence) begin
                     done = 1'b1;
                     wb   = !is_fence;
                 end else if (is_jal) begin
@@ -225,7 +268,7 @@ module lr_rv32 #(
                     wb   = 1'b1;
                     res  = R_LINK;
                     jump = 1'b1;
-                end else if (is_load || is_store) begin
+                end else if (is_mem) begin
                     state_d = S_MEM;
                 end else begin
                     state_d = S_EXEC;
@@ -236,13 +279,8 @@ module lr_rv32 #(
                     cnt_d   = opb[4:0];
                     state_d = S_SHIFT;
                 end else if (is_branch) begin
-                    if (!taken) begin
-                        done = 1'b1;
-                    end else if (ir_q[8]) begin
-                        trap_now = 1'b1;
-                    end else begin
-                        state_d = S_BRANCH;
-                    end
+                    taken_d = taken;
+                    state_d = S_BRANCH;
                 end else if (is_jalr) begin
                     if (sum[1]) begin
                         trap_now = 1'b1;
@@ -277,8 +315,12 @@ module lr_rv32 #(
                 end
             end
             S_BRANCH: begin
-                done = 1'b1;
-                jump = 1'b1;
+                if (taken_q && ir_q[8]) begin
+                    trap_now = 1'b1;
+                end else begin
+                    done = 1'b1;
+                    jump = taken_q;
+                end
             end
             S_HALT: begin
             end
@@ -319,8 +361,11 @@ module lr_rv32 #(
             pc_q    <= pc_d;
         end
         ir_q  <= ir_d;
+        imm_q <= imm_d;
+        dec_q <= dec_d;
         a_q   <= a_d;
         cnt_q <= cnt_d;
+        taken_q <= taken_d;
     end
 
     always @(posedge clk) begin
@@ -331,8 +376,8 @@ module lr_rv32 #(
     end
 
     // ---- outputs ----
-    assign mem_valid = (state_q == S_FETCH) | (in_mem & !misaligned);
-    assign mem_we    = in_mem & is_store;
+    assign mem_valid = st_fetch | (st_mem & !misaligned);
+    assign mem_we    = st_mem & is_store;
     assign mem_wstrb = mask;
     assign mem_addr  = {sum[31:2], 2'b00};
     assign mem_wdata = f3[1] ? rs2 : f3[0] ? {2{rs2[15:0]}} : {4{rs2[7:0]}};
@@ -345,8 +390,8 @@ module lr_rv32 #(
     assign ret_rd        = (wb && !trap_now) ? rd : 5'd0;
     assign ret_rd_wdata  = rf_wdata;
     assign ret_mem_addr  = sum[31:0];
-    assign ret_mem_rmask = mask & {4{in_mem & is_load & !misaligned}};
-    assign ret_mem_wmask = mask & {4{in_mem & is_store & !misaligned}};
+    assign ret_mem_rmask = mask & {4{st_mem & is_load & !misaligned}};
+    assign ret_mem_wmask = mask & {4{st_mem & is_store & !misaligned}};
     assign ret_mem_rdata = mem_rdata;
     assign ret_mem_wdata = mem_wdata;
 
