@@ -16,6 +16,9 @@ RTL_TOP := $(sort $(wildcard rtl/top/*.v))
 RTL_CORE_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_CORE)
 RTL_SRCS := $(RTL_CORE_SRCS) $(RTL_LINK) $(RTL_TOP)
 RTL_HDRS := $(wildcard rtl/*/*.vh)
+# the management core (rtl/mgmt): the CPU, and a top with a block-RAM memory for place and route
+RTL_MGMT_CORE := rtl/mgmt/lr_rv32.v
+RTL_MGMT := $(sort $(wildcard rtl/mgmt/*.v))
 RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr -Irtl/link
 VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-initial unique \
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VSIM)/obj
@@ -111,11 +114,17 @@ $(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a: rtl/core/lr_lpm_tcam_bram.v Makefile
 	verilator $(VMOD_FLAGS) --top-module lr_lpm_tcam_bram -GENTRIES=40 --Mdir $(VMOD)/tcam rtl/core/lr_lpm_tcam_bram.v
 	$(MAKE) -s -C $(VMOD)/tcam -f Vlr_lpm_tcam_bram.mk Vlr_lpm_tcam_bram__ALL.a >/dev/null
 
+# the management core, its registers and register file starting random (--x-initial unique)
+$(VMOD)/rv32/Vlr_rv32__ALL.a: $(RTL_MGMT_CORE) Makefile
+	@mkdir -p $(VMOD)/rv32
+	verilator $(VMOD_FLAGS) --x-initial unique --top-module lr_rv32 --Mdir $(VMOD)/rv32 $(RTL_MGMT_CORE)
+	$(MAKE) -s -C $(VMOD)/rv32 -f Vlr_rv32.mk Vlr_rv32__ALL.a >/dev/null
+
 VMOD_LIBS := $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum8/Vlr_ip_checksum8__ALL.a $(VMOD)/ipcsum128/Vlr_ip_checksum128__ALL.a \
-	$(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a
+	$(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a $(VMOD)/rv32/Vlr_rv32__ALL.a
 $(VMOD)/libvmod.a: $(VMOD_LIBS) cosim/vmod/csrc/vmod.cpp cosim/vmod/csrc/vmod.h
 	g++ -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
-	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum8 -I$(VMOD)/ipcsum128 -I$(VMOD)/tcam -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
+	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum8 -I$(VMOD)/ipcsum128 -I$(VMOD)/tcam -I$(VMOD)/rv32 -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
 	rm -f $@
 	ar rcs $@ $(VMOD)/vmod.o $(VMOD)/crc32/verilated.o $(VMOD)/crc32/verilated_threads.o
 
