@@ -157,6 +157,11 @@ lint-rtl: deps
 	  fi; \
 	  yosys -q -p "$$cmd" >/dev/null 2>$(BUILD)/yosys.err || { cat $(BUILD)/yosys.err; echo "yosys: $$f"; exit 1; }; \
 	done; echo "yosys read $(words $(RTL_SRCS)) files"
+	verilator --lint-only -Wall --top-module lr_rv32 rtl/lint/verilator.vlt $(RTL_MGMT_CORE)
+	verilator --lint-only -Wall --top-module lr_rv32_fmax rtl/lint/verilator.vlt $(RTL_MGMT)
+	@for f in $(RTL_MGMT); do \
+	  yosys -q -p "read_verilog -defer -sv $(RTL_MGMT); hierarchy -check -top $$(basename $$f .v); proc" >/dev/null 2>$(BUILD)/yosys.err || { cat $(BUILD)/yosys.err; echo "yosys: $$f"; exit 1; }; \
+	done; echo "yosys read $(words $(RTL_MGMT)) files of rtl/mgmt"
 
 lint-go:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
@@ -295,3 +300,18 @@ synth-eth: deps
 	@mkdir -p $(VETH)
 	yosys -q -l $(VETH)/synth.log -p "read_verilog $(RTL_ETH_INC) $(RTL_ETH_SYNTH); synth_ecp5 -top lr_eth_rgmii; tee -o $(VETH)/synth-stat.txt stat"
 	@grep -E 'LUT4|TRELLIS_FF|DP16KD|CCU2C|PFUMX|L6MUX21|IDDRX1F|ODDRX1F|DELAYG' $(VETH)/synth-stat.txt
+
+# --- Management core (rtl/mgmt) -------------------------------------------------------------
+# iCE40 figures, reported and not asserted (rtl/mgmt/README.md): yosys synth_ice40 of lr_rv32
+# alone, and of lr_rv32_fmax (the core with a block-RAM memory and two pins) placed and routed
+# for the HX8K and the UP5K. Logs and netlists in build/mgmt/.
+MGMT := $(BUILD)/mgmt
+.PHONY: synth-mgmt
+synth-mgmt: deps-ice40
+	@mkdir -p $(MGMT)
+	yosys -q -l $(MGMT)/yosys-core.log -p "read_verilog $(RTL_MGMT_CORE); synth_ice40 -top lr_rv32; tee -o $(MGMT)/lr_rv32.stat stat"
+	yosys -q -l $(MGMT)/yosys-fmax.log -p "read_verilog $(RTL_MGMT); synth_ice40 -top lr_rv32_fmax -json $(MGMT)/fmax.json; tee -o $(MGMT)/lr_rv32_fmax.stat stat"
+	nextpnr-ice40 --hx8k --package ct256 --json $(MGMT)/fmax.json --pcf-allow-unconstrained --freq 48 --seed 1 -l $(MGMT)/nextpnr-hx8k.log >/dev/null 2>&1
+	nextpnr-ice40 --up5k --package sg48 --json $(MGMT)/fmax.json --pcf-allow-unconstrained --freq 24 --seed 1 -l $(MGMT)/nextpnr-up5k.log >/dev/null 2>&1
+	@for f in lr_rv32 lr_rv32_fmax; do printf '%-14s' $$f; grep -E 'SB_LUT4|SB_DFF|SB_RAM40|SB_CARRY' $(MGMT)/$$f.stat | awk '{printf " %s %s", $$1, $$2}'; echo; done
+	@for d in hx8k up5k; do printf '%-14s' $$d; grep -E 'ICESTORM_LC:' $(MGMT)/nextpnr-$$d.log | tail -1 | sed 's/Info: *//'; grep 'Max frequency for clock' $(MGMT)/nextpnr-$$d.log | tail -1 | sed 's/.*: \([0-9.]* MHz\).*/  Fmax \1/'; done

@@ -34,11 +34,13 @@ type RV32Run struct {
 	WaitMin, WaitMax uint8
 	MaxRetire        int // the run ends after this many instructions ...
 	MaxCycles        int // ... or clocks, or at the first trap
+	ResetAt          int // > 0: rst again at this clock, and go on from RESET_PC
 
-	Trace    []RV32Retire // out
-	Cycles   int          // clocks from the end of reset to the last retirement
-	Accesses int          // bus transfers
-	Err      error        // a broken bus or halt rule
+	Trace       []RV32Retire // out
+	Cycles      int          // clocks from the end of reset to the last retirement
+	Accesses    int          // bus transfers
+	BeforeReset int          // the records before the reset at ResetAt; -1: the run ended first
+	Err         error        // a broken bus or halt rule
 }
 
 var rv32Errs = map[C.uint8_t]string{
@@ -46,6 +48,7 @@ var rv32Errs = map[C.uint8_t]string{
 	C.VMOD_RV32_ERR_ALIGN:   "mem_addr not word aligned",
 	C.VMOD_RV32_ERR_HALT:    "after a trap: trap low, or mem_valid or ret_valid high",
 	C.VMOD_RV32_ERR_TRAP:    "trap high without a trapping instruction retired",
+	C.VMOD_RV32_ERR_RESET:   "mem_valid high during rst",
 }
 
 // RV32 runs every program on the one lr_rv32 of the process, in one cgo call.
@@ -65,7 +68,7 @@ func RV32(runs []RV32Run) error {
 		cr[i] = C.vmod_rv32_run{
 			seed: C.uint64_t(r.Seed), mem_off: C.uint32_t(memLen), mem_size: C.uint32_t(len(r.Mem)),
 			trace_off: C.uint32_t(traceLen), trace_cap: C.uint32_t(r.MaxRetire),
-			max_cycles: C.uint32_t(r.MaxCycles), wait_min: C.uint8_t(r.WaitMin), wait_max: C.uint8_t(r.WaitMax),
+			max_cycles: C.uint32_t(r.MaxCycles), reset_at: C.uint32_t(r.ResetAt), wait_min: C.uint8_t(r.WaitMin), wait_max: C.uint8_t(r.WaitMax),
 		}
 		memLen += len(r.Mem)
 		traceLen += r.MaxRetire
@@ -89,7 +92,7 @@ func RV32(runs []RV32Run) error {
 				Cycle: int(t.cycle),
 			}
 		}
-		r.Cycles, r.Accesses, r.Err = int(c.cycles), int(c.accesses), nil
+		r.Cycles, r.Accesses, r.BeforeReset, r.Err = int(c.cycles), int(c.accesses), int(int32(c.reset_retired)), nil
 		if c.error != 0 {
 			r.Err = fmt.Errorf("lr_rv32, clock %d: %s", c.error_cycle, rv32Errs[c.error])
 		}

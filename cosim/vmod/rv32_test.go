@@ -269,11 +269,17 @@ func (g *rvGen) randomWords(name string, n int) rvProgram {
 	return rvProgram{name: name, words: words, data: make([]byte, rvDataSize)}
 }
 
-// runModel runs the reference model on a copy of the image.
-func runModel(img []byte, max int) ([]rv32.Retire, rv32.Mem) {
+// runModel runs the reference model on a copy of the image; with reset >= 0, the hart restarts
+// at 0 after that many instructions, as the core does after rst (registers and memory kept).
+func runModel(img []byte, max, reset int) ([]rv32.Retire, rv32.Mem) {
 	mem := append(rv32.Mem(nil), img...)
 	h := rv32.New(0)
-	return h.Run(mem, max), mem
+	if reset < 0 {
+		return h.Run(mem, max), mem
+	}
+	out := h.Run(mem, reset)
+	h.PC = 0
+	return append(out, h.Run(mem, max-len(out))...), mem
 }
 
 // rvCompare checks the RTL's trace and memory against the model's, record by record: pc,
@@ -350,9 +356,10 @@ func rvCompare(p *rvProgram, run *RV32Run, want []rv32.Retire, wantMem rv32.Mem)
 var rvWaits = []struct{ min, max uint8 }{{0, 0}, {1, 1}, {0, 3}, {0, 8}}
 
 // rvRunAll runs the programs on the RTL (in batches, wait timing w) and compares each with the
-// model. It returns the clocks and instructions retired, and counts in tally (when not nil) the
-// instructions by mnemonic and the traps by cause.
-func rvRunAll(t *testing.T, progs []rvProgram, w int, seed uint64, maxSteps int, tally map[string]int) (cycles, retired int) {
+// model. With resets, a quarter of the runs get a rst at a random clock in the middle. It returns
+// the clocks and instructions retired, and counts in tally (when not nil) the instructions by
+// mnemonic and the traps by cause.
+func rvRunAll(t *testing.T, progs []rvProgram, w int, seed uint64, maxSteps int, resets bool, tally map[string]int) (cycles, retired int) {
 	t.Helper()
 	const batch = 200
 	for lo := 0; lo < len(progs); lo += batch {
@@ -361,14 +368,21 @@ func rvRunAll(t *testing.T, progs []rvProgram, w int, seed uint64, maxSteps int,
 		for i := range ps {
 			runs[i] = RV32Run{Mem: ps[i].image(), Seed: seed + uint64(lo+i), WaitMin: rvWaits[w].min,
 				WaitMax: rvWaits[w].max, MaxRetire: maxSteps, MaxCycles: 40 * maxSteps}
+			if resets && (seed+uint64(lo+i))%4 == 0 {
+				runs[i].ResetAt = 1 + int((seed+uint64(lo+i))*7919%2000)
+			}
 		}
 		if err := RV32(runs); err != nil {
 			t.Fatal(err)
 		}
 		for i := range ps {
-			want, wantMem := runModel(ps[i].image(), maxSteps)
+			want, wantMem := runModel(ps[i].image(), maxSteps, runs[i].BeforeReset)
 			if err := rvCompare(&ps[i], &runs[i], want, wantMem); err != nil {
-				t.Fatalf("wait states %d..%d, seed %d: %v", rvWaits[w].min, rvWaits[w].max, runs[i].Seed, err)
+				t.Fatalf("wait states %d..%d, seed %d, reset at clock %d (after %d instructions): %v",
+					rvWaits[w].min, rvWaits[w].max, runs[i].Seed, runs[i].ResetAt, runs[i].BeforeReset, err)
+			}
+			if runs[i].BeforeReset >= 0 && tally != nil {
+				tally["resets"]++
 			}
 			cycles += runs[i].Cycles
 			retired += len(runs[i].Trace)
@@ -400,7 +414,7 @@ func TestRV32(t *testing.T) {
 		progs := rvDirected(rand.New(rand.NewPCG(1, 32)))
 		tally := map[string]int{}
 		for w := range rvWaits {
-			rvRunAll(t, progs, w, 100, 2000, tally)
+			rvRunAll(t, progs, w, 100, 2000, false, tally)
 		}
 		rvCovered(t, tally)
 		t.Logf("%d directed programs x %d memory timings", len(progs), len(rvWaits))
@@ -417,19 +431,19 @@ func TestRV32(t *testing.T) {
 		}
 		// every program must end by a trap in the model (the generator's promise)
 		for i := range progs {
-			if want, _ := runModel(progs[i].image(), rvMaxSteps); want[len(want)-1].Trap == rv32.NoTrap {
+			if want, _ := runModel(progs[i].image(), rvMaxSteps, -1); want[len(want)-1].Trap == rv32.NoTrap {
 				t.Fatalf("program %s does not end within %d instructions", progs[i].name, rvMaxSteps)
 			}
 		}
 		total, tally := 0, map[string]int{}
 		for w := range rvWaits {
 			part := progs[w*n/len(rvWaits) : (w+1)*n/len(rvWaits)]
-			c, r := rvRunAll(t, part, w, 1000*uint64(w+1), rvMaxSteps, tally)
+			c, r := rvRunAll(t, part, w, 1000*uint64(w+1), rvMaxSteps, w >= 2, tally)
 			total += r
 			t.Logf("memory wait states %d..%d: %d programs, %d instructions, %d clocks: %.2f clocks per instruction",
 				rvWaits[w].min, rvWaits[w].max, len(part), r, c, float64(c)/float64(r))
 		}
-		t.Logf("%d random programs, %d instructions compared", n, total)
+		t.Logf("%d random programs, %d instructions compared; %d runs reset in the middle", n, total, tally["resets"])
 		rvCovered(t, tally)
 		for w := 0; w < 2; w++ {
 			var per []string
@@ -447,7 +461,7 @@ func TestRV32(t *testing.T) {
 		for i := range 1000 {
 			progs = append(progs, g.randomWords(fmt.Sprintf("words-%d", i), 1+g.r.IntN(8)))
 		}
-		rvRunAll(t, progs, 2, 7, 500, nil)
+		rvRunAll(t, progs, 2, 7, 500, false, nil)
 	})
 }
 

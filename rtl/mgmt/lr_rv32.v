@@ -89,14 +89,6 @@ module lr_rv32 #(
                      S_BRANCH = 3'd5,  // taken branch: pc + imm
                      S_HALT   = 3'd6;  // trapped
 
-    // result sources for the register file
-    localparam [2:0] R_SUM   = 3'd0,
-                     R_LOGIC = 3'd1,
-                     R_SLT   = 3'd2,
-                     R_LINK  = 3'd3,
-                     R_LOAD  = 3'd4,
-                     R_ZERO  = 3'd5;
-
     reg [2:0]  state_q, state_d;
     reg [31:0] ir_q, ir_d;       // the instruction
     reg [29:0] pc_q, pc_d;       // pc bits 31:2
@@ -104,7 +96,7 @@ module lr_rv32 #(
     reg [4:0]  cnt_q, cnt_d;     // shift bits left
     reg        taken_q, taken_d; // the branch is taken
     reg [31:0] imm_q, imm_d;     // the immediate (inverted for SLTI/SLTIU: the adder subtracts it)
-    reg [11:0] dec_q, dec_d;     // the instruction's class, decoded as it arrives
+    reg [14:0] dec_q, dec_d;     // the instruction's class, decoded as it arrives
 
     // register file: one write port, one registered read port
     (* no_rw_check *) reg [31:0] rf [0:31];
@@ -159,9 +151,14 @@ module lr_rv32 #(
     assign in_imm[30:20] = in_imm_u ? in[30:20] : {11{in[31]}};
     assign in_imm[31]    = in[31];
 
+    // the logic unit's operation: XOR, OR, AND, or 0 (SLT/SLTU: the comparison goes to bit 0)
+    localparam [1:0] L_XOR = 2'd0, L_OR = 2'd1, L_AND = 2'd2, L_ZERO = 2'd3;
+    wire [1:0] in_lop = !in_f3[2] ? L_ZERO : !in_f3[1] ? L_XOR : in_f3[0] ? L_AND : L_OR;
+
     localparam D_LEGAL = 0, D_UPPER = 1, D_JAL = 2, D_JALR = 3, D_BRANCH = 4, D_MEM = 5,
-               D_STORE = 6, D_OP = 7, D_SHIFT = 8, D_SLT = 9, D_SUB = 10, D_FENCE = 11;
-    wire [11:0] in_dec;
+               D_STORE = 6, D_OP = 7, D_SHIFT = 8, D_SLT = 9, D_SUB = 10, D_FENCE = 11,
+               D_LOGIC = 12, D_LOP = 13;
+    wire [14:0] in_dec;
     assign in_dec[D_LEGAL]  = in_legal;
     assign in_dec[D_UPPER]  = in_imm_u;                   // LUI, AUIPC
     assign in_dec[D_JAL]    = in_jal;
@@ -174,6 +171,8 @@ module lr_rv32 #(
     assign in_dec[D_SLT]    = in_slt;
     assign in_dec[D_SUB]    = in_branch | in_slt | (in_op & (in_f3 == 3'b000) & in[30]);
     assign in_dec[D_FENCE]  = in_fence;
+    assign in_dec[D_LOGIC]  = in_alu & (in_f3[2] ? (in_f3[1:0] != 2'b01) : in_f3[1]);  // and SLT
+    assign in_dec[D_LOP+1:D_LOP] = in_lop;
 
     wire [2:0] f3       = ir_q[14:12];
     wire [4:0] rd       = ir_q[11:7];
@@ -191,17 +190,22 @@ module lr_rv32 #(
     wire is_slt         = dec_q[D_SLT];
     wire is_sub         = dec_q[D_SUB];
     wire is_fence       = dec_q[D_FENCE];
+    wire is_logic       = dec_q[D_LOGIC];
+    wire [1:0] lop      = dec_q[D_LOP+1:D_LOP];
 
     // ---- the adder and the ALU ----
-    // a: rs1 (a_q), pc or 0; b: 0, imm, rs2 or ~rs2 (with a carry in: a - rs2)
-    wire st_fetch  = (state_q == S_FETCH);
-    wire st_decode = (state_q == S_DECODE);
-    wire st_exec   = (state_q == S_EXEC);
-    wire st_mem    = (state_q == S_MEM);
-    wire use_a     = st_exec | st_mem | (state_q == S_SHIFT);
-    wire use_pc    = st_fetch | (state_q == S_BRANCH) | (st_decode & (is_jal | is_auipc));
+    // a: rs1 (a_q), pc or 0; b: 0, imm, rs2 or ~rs2 (with a carry in: a - rs2). All 0 in rst, so
+    // the sum is the 0 that rst writes to x0.
+    wire st_fetch  = !rst & (state_q == S_FETCH);
+    wire st_decode = !rst & (state_q == S_DECODE);
+    wire st_exec   = !rst & (state_q == S_EXEC);
+    wire st_mem    = !rst & (state_q == S_MEM);
+    wire st_shift  = !rst & (state_q == S_SHIFT);
+    wire st_branch = !rst & (state_q == S_BRANCH);
+    wire use_a     = st_exec | st_mem | st_shift;
+    wire use_pc    = st_fetch | st_branch | (st_decode & (is_jal | is_auipc));
     wire use_rs2   = st_exec & (is_op | is_branch);
-    wire use_imm   = !st_fetch & (state_q != S_SHIFT) & !use_rs2;
+    wire use_imm   = st_decode | st_mem | st_branch | (st_exec & !(is_op | is_branch));
     wire sub       = st_exec & is_sub;
 
     wire [31:0] opa = (a_q & {32{use_a}}) | ({pc_q, 2'b00} & {32{use_pc}});
@@ -213,7 +217,15 @@ module lr_rv32 #(
     wire ltu = !sum[32];                                  // a - b borrowed
     wire lt  = (opa[31] == opb[31]) ? opa[31] : ltu;      // opb is ~b here
     wire taken = (f3[2] ? (f3[1] ? ltu : lt) : eq) ^ f3[0];
-    wire [31:0] logic_r = f3[1] ? (f3[0] ? (opa & opb) : (opa | opb)) : (opa ^ opb);
+    reg  [31:0] logic_r;
+    always @* begin
+        case (lop)
+            L_XOR:   logic_r = opa ^ opb;
+            L_OR:    logic_r = opa | opb;
+            L_AND:   logic_r = opa & opb;
+            default: logic_r = 32'd0;
+        endcase
+    end
     wire [29:0] pc_inc = pc_q + 30'd1;
 
     // ---- loads and stores ----
@@ -230,7 +242,6 @@ module lr_rv32 #(
     reg       done;        // the instruction completes in this clock
     reg       trap_now;    // ... by trapping
     reg       wb;          // ... writing rd
-    reg [2:0] res;         // rf_wdata source
     reg       jump;        // next pc is sum, not pc + 4
 
     always @* begin
@@ -245,7 +256,6 @@ module lr_rv32 #(
         done     = 1'b0;
         trap_now = 1'b0;
         wb       = 1'b0;
-        res      = R_SUM;
         jump     = 1'b0;
         case (state_q)
             S_FETCH: begin
@@ -266,7 +276,6 @@ module lr_rv32 #(
                 end else if (is_jal) begin
                     done = 1'b1;
                     wb   = 1'b1;
-                    res  = R_LINK;
                     jump = 1'b1;
                 end else if (is_mem) begin
                     state_d = S_MEM;
@@ -287,13 +296,11 @@ module lr_rv32 #(
                     end else begin
                         done = 1'b1;
                         wb   = 1'b1;
-                        res  = R_LINK;
                         jump = 1'b1;
                     end
                 end else begin
                     done = 1'b1;
                     wb   = 1'b1;
-                    res  = is_slt ? R_SLT : f3[2] ? R_LOGIC : R_SUM;
                 end
             end
             S_SHIFT: begin
@@ -311,7 +318,6 @@ module lr_rv32 #(
                 end else if (mem_ready) begin
                     done = 1'b1;
                     wb   = is_load;
-                    res  = R_LOAD;
                 end
             end
             S_BRANCH: begin
@@ -339,17 +345,22 @@ module lr_rv32 #(
         // the register file's write port: x0 := 0 during rst, rd := result on completion
         rf_we    = rst || (wb && (rd != 5'd0));
         rf_waddr = rst ? 5'd0 : rd;
-        if (rst) begin
-            res = R_ZERO;
-        end
-        case (res)
-            R_LOGIC: rf_wdata = logic_r;
-            R_SLT:   rf_wdata = {31'd0, f3[0] ? ltu : lt};
-            R_LINK:  rf_wdata = {pc_inc, 2'b00};
-            R_LOAD:  rf_wdata = ld_data;
-            R_ZERO:  rf_wdata = 32'd0;
-            default: rf_wdata = sum[31:0];
+    end
+
+    // the result: sum, logic unit (and SLT), link (pc + 4) or load data, by two selects
+    wire res_link  = (st_decode & is_jal) | (st_exec & is_jalr);
+    wire res_logic = st_exec & is_logic;
+    wire res_slt   = st_exec & is_slt;
+    always @* begin
+        case ({st_mem | res_link, st_mem | res_logic})
+            2'b00:   rf_wdata = sum[31:0];
+            2'b01:   rf_wdata = logic_r;
+            2'b10:   rf_wdata = {pc_inc, 2'b00};
+            default: rf_wdata = ld_data;
         endcase
+        if (res_slt) begin
+            rf_wdata[0] = f3[0] ? ltu : lt;
+        end
     end
 
     always @(posedge clk) begin
@@ -376,7 +387,7 @@ module lr_rv32 #(
     end
 
     // ---- outputs ----
-    assign mem_valid = st_fetch | (st_mem & !misaligned);
+    assign mem_valid = st_fetch | (st_mem & !misaligned);   // rst drops any request
     assign mem_we    = st_mem & is_store;
     assign mem_wstrb = mask;
     assign mem_addr  = {sum[31:2], 2'b00};

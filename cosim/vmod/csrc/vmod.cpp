@@ -123,21 +123,38 @@ void rv32_run(Vlr_rv32& m, vmod_rv32_run& r, uint8_t* mem, vmod_rv32_retire* tra
         }
     };
     r.error = 0;
-    r.error_cycle = 0;
+    r.error_cycle = 0;  // (an error in reset has clock 0)
     r.retired = 0;
     r.cycles = 0;
     r.accesses = 0;
     m.mem_ready = 0;
     m.mem_rdata = 0;
-    m.rst = 1;
-    for (int i = 0; i < 2; i++) tick(m);
-    m.rst = 0;
+    // rst for n clocks; mem_valid must stay low
+    auto reset = [&](int n, uint32_t cyc) {
+        m.rst = 1;
+        m.mem_ready = 0;
+        for (int i = 0; i < n; i++) {
+            m.clk = 0;
+            m.eval();
+            if (m.mem_valid) fail(VMOD_RV32_ERR_RESET, cyc);
+            tick(m);
+        }
+        m.rst = 0;
+    };
+    reset(2, 0);
+    r.reset_retired = UINT32_MAX;  // no reset yet
 
     bool pending = false;  // a request is waiting for mem_ready
     uint32_t wait = 0, p_addr = 0, p_wdata = 0;
     uint8_t p_we = 0, p_wstrb = 0;
     int after_trap = -1;  // clocks run since the trap record
     for (uint32_t cyc = 0; cyc < r.max_cycles; cyc++) {
+        if (r.reset_at && cyc == r.reset_at && after_trap < 0) {
+            // a reset in the middle of the program: whatever was under way is dropped
+            reset(1 + int(rng.next() % 3), cyc);
+            pending = false;
+            r.reset_retired = r.retired;
+        }
         m.clk = 0;
         m.mem_ready = 0;
         m.mem_rdata = uint32_t(rng.next());  // never to be used

@@ -72,10 +72,12 @@ typedef struct {
     uint32_t max_cycles;
     uint8_t wait_min;     /* each access waits wait_min..wait_max clocks (0: ready at once) */
     uint8_t wait_max;
+    uint32_t reset_at;    /* rst again at this clock (0: never) and continue from RESET_PC */
     /* out */
     uint8_t error;        /* VMOD_RV32_ERR_*: a bus or halt rule broken, at error_cycle */
     uint32_t error_cycle;
     uint32_t retired;     /* records written */
+    uint32_t reset_retired; /* of them, before the reset at reset_at (UINT32_MAX: none) */
     uint32_t cycles;      /* clocks from the end of reset to the last retirement */
     uint32_t accesses;    /* bus transfers (mem_valid && mem_ready) */
 } vmod_rv32_run;
@@ -83,6 +85,7 @@ typedef struct {
 #define VMOD_RV32_ERR_ALIGN 2     /* mem_addr bits 1:0 not zero */
 #define VMOD_RV32_ERR_HALT 3      /* after ret_trap: trap low, mem_valid or ret_valid high */
 #define VMOD_RV32_ERR_TRAP 4      /* trap high without a ret_trap record */
+#define VMOD_RV32_ERR_RESET 5     /* mem_valid high during rst */
 void vmod_rv32_eval(vmod_rv32_run* runs, int n, uint8_t* mem, vmod_rv32_retire* trace);
 
 #ifdef __cplusplus
