@@ -16,13 +16,18 @@
 //   trace with ret_trap and changes no architectural state. Misaligned accesses are not split.
 //
 // Cycles (W = wait states the memory adds to an access)
-//   fetch 1+W, then: LUI, AUIPC, JAL, FENCE 1; ALU, JALR, branch not taken 2; branch taken 3;
-//   load, store 2+W; shifts 3 + the shift amount (one bit per clock).
+//   fetch 1+W, then: LUI, AUIPC, JAL, FENCE 1; ALU, JALR 2; branches 3 (taken or not: the
+//   comparison gets a clock of its own); load, store 2+W; shifts 3 + the shift amount (one bit
+//   per clock).
 //
 // Datapath
 //   One 32-bit adder serves everything: fetch address (pc + 0), AUIPC/JAL/branch targets
 //   (pc + imm), load/store addresses and JALR (rs1 + imm), ADD/SUB and the comparisons (a - b).
-//   pc + 4 has its own incrementer (the link value and the sequential pc). The register file is
+//   pc + 4 has its own incrementer (the link value and the sequential pc). The instruction is
+//   decoded as it arrives on mem_rdata: its class flags and its immediate (inverted for
+//   SLTI/SLTIU, which subtract it) go to registers beside it, so decoding adds no logic in front
+//   of the adder. The result reaches the register file through one 4-way multiplexer (sum, logic
+//   unit, pc + 4, load data), SLT/SLTU putting the comparison on bit 0. The register file is
 //   one memory with a write port and one registered read port (two SB_RAM40_4K): rs1 is read at
 //   the edge that latches the fetched instruction (its address comes straight off mem_rdata) and
 //   held in a_q; rs2 is read in the next clock and used from the RAM's output register, which
@@ -36,7 +41,8 @@
 //   mem_wstrb (byte lanes, meaningful with mem_we) and mem_wdata (a byte or halfword store
 //   repeats its data on every lane) stay steady until the clock in which mem_ready is high; a load's
 //   mem_rdata is taken in that clock. mem_ready may be high in the same clock as mem_valid (no wait
-//   state) or any number of clocks later; it is ignored while mem_valid is low.
+//   state) or any number of clocks later; it is ignored while mem_valid is low. mem_valid is low
+//   during rst: a reset drops a request under way.
 //
 // Retire trace
 //   In the last clock of each instruction ret_valid is high with the instruction's pc and word,
@@ -86,7 +92,7 @@ module lr_rv32 #(
                      S_EXEC   = 3'd2,  // ALU, JALR, branch compare; a shift loads its count
                      S_SHIFT  = 3'd3,  // one bit per clock until the count is 0
                      S_MEM    = 3'd4,  // load or store at rs1 + imm
-                     S_BRANCH = 3'd5,  // taken branch: pc + imm
+                     S_BRANCH = 3'd5,  // branch: pc + imm if taken, else pc + 4
                      S_HALT   = 3'd6;  // trapped
 
     reg [2:0]  state_q, state_d;
