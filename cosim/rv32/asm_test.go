@@ -34,7 +34,18 @@ func assemble(line string) (uint32, error) {
 		}
 		return out, nil
 	}
-	last := func() (int64, error) { return parseNum(ops[len(ops)-1]) }
+	// n registers, then a number
+	regsNum := func(n int) ([]int, int64, error) {
+		r, err := regs(n)
+		if err != nil {
+			return nil, 0, err
+		}
+		v, err := parseNum(ops[len(ops)-1])
+		if err != nil {
+			return nil, 0, fmt.Errorf("%q: %w", line, err)
+		}
+		return r, v, nil
+	}
 
 	rrr := map[string]func(int, int, int) uint32{"add": Add, "sub": Sub, "sll": Sll, "slt": Slt,
 		"sltu": Sltu, "xor": Xor, "srl": Srl, "sra": Sra, "or": Or, "and": And}
@@ -56,13 +67,9 @@ func assemble(line string) (uint32, error) {
 		}
 		return rrr[mn](r[0], r[1], r[2]), nil
 	case rri[mn] != nil || shi[mn] != nil || br[mn] != nil:
-		r, err := regs(2)
+		r, v, err := regsNum(2)
 		if err != nil {
 			return 0, err
-		}
-		v, err := last()
-		if err != nil {
-			return bad("%v", err)
 		}
 		switch {
 		case rri[mn] != nil:
@@ -90,13 +97,9 @@ func assemble(line string) (uint32, error) {
 		}
 		return mem[mn](r[0], b, int32(v)), nil
 	case mn == "lui" || mn == "auipc" || mn == "jal":
-		r, err := regs(1)
+		r, v, err := regsNum(1)
 		if err != nil {
 			return 0, err
-		}
-		v, err := last()
-		if err != nil {
-			return bad("%v", err)
 		}
 		switch mn {
 		case "lui":

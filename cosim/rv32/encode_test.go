@@ -91,6 +91,21 @@ func llvmEncode(lines []string) ([]uint32, error) {
 	return encs, nil
 }
 
+// llvmRandom returns n random instructions (seeded) as Disasm writes them, and llvm-mc's encodings.
+func llvmRandom(t *testing.T, seed uint64, n int) ([]string, []uint32) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed))
+	var lines []string
+	for range n {
+		lines = append(lines, Disasm(randInsn(r)))
+	}
+	encs, err := llvmEncode(lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lines, encs
+}
+
 // TestEncodingsLLVM checks the encoder and the disassembler against llvm-mc, an independent
 // assembler: testdata/llvm-mc.txt holds its encodings of 400 random instructions (every kind,
 // edge immediates). `go test -run EncodingsLLVM -update-llvm` regenerates it; with llvm-mc on
@@ -98,15 +113,7 @@ func llvmEncode(lines []string) ([]uint32, error) {
 func TestEncodingsLLVM(t *testing.T) {
 	const file = "testdata/llvm-mc.txt"
 	if *updateLLVM {
-		r := rand.New(rand.NewPCG(1, 1))
-		var lines []string
-		for range 400 {
-			lines = append(lines, Disasm(randInsn(r)))
-		}
-		encs, err := llvmEncode(lines)
-		if err != nil {
-			t.Fatal(err)
-		}
+		lines, encs := llvmRandom(t, 1, 400)
 		var b bytes.Buffer
 		b.WriteString("# RV32I encodings by `llvm-mc -triple=riscv32 -show-encoding` (LLVM 14) of the text after the tab.\n")
 		b.WriteString("# Regenerate: go test ./cosim/rv32 -run EncodingsLLVM -update-llvm\n")
@@ -157,15 +164,7 @@ func TestEncodingsLLVM(t *testing.T) {
 		t.Log("llvm-mc not on PATH: checked the stored vectors only")
 		return
 	}
-	r := rand.New(rand.NewPCG(2, 2))
-	var lines []string
-	for range 4000 {
-		lines = append(lines, Disasm(randInsn(r)))
-	}
-	encs, err := llvmEncode(lines)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lines, encs := llvmRandom(t, 2, 4000)
 	for i, l := range lines {
 		check(fmt.Sprintf("llvm-mc line %d", i+1), encs[i], l)
 	}

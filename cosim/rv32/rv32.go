@@ -171,13 +171,10 @@ func (h *Hart) Step(bus Bus) Retire {
 			next = h.PC + d.immB
 		}
 	case opLoad:
-		size, ok := accessSize(d.f3, true)
-		if !ok {
-			return trap(TrapIllegal)
-		}
 		addr := a + d.immI
-		if addr%size != 0 {
-			return trap(TrapLoadMisaligned)
+		size, c := access(d.f3, true, addr)
+		if c != NoTrap {
+			return trap(c)
 		}
 		off := addr & 3
 		w := bus.Read(addr &^ 3)
@@ -195,13 +192,10 @@ func (h *Hart) Step(bus Bus) Retire {
 		r.MemAddr, r.RMask, r.RData = addr, lanes(size, off), w
 		val, write = v, true
 	case opStore:
-		size, ok := accessSize(d.f3, false)
-		if !ok {
-			return trap(TrapIllegal)
-		}
 		addr := a + d.immS
-		if addr%size != 0 {
-			return trap(TrapStoreMisaligned)
+		size, c := access(d.f3, false, addr)
+		if c != NoTrap {
+			return trap(c)
 		}
 		off := addr & 3
 		r.MemAddr, r.WMask, r.WData = addr, lanes(size, off), b<<(8*off)
@@ -295,17 +289,27 @@ func decode(in uint32) fields {
 	}
 }
 
-// accessSize gives the bytes a load (or store) with funct3 f3 moves, false for a reserved f3.
-func accessSize(f3 uint8, load bool) (uint32, bool) {
+// access gives the bytes a load (or store) with funct3 f3 moves, or why it traps: a reserved f3,
+// or addr not aligned to the size.
+func access(f3 uint8, load bool, addr uint32) (uint32, Cause) {
+	var size uint32
 	switch {
 	case f3 == 0 || load && f3 == 4:
-		return 1, true
+		size = 1
 	case f3 == 1 || load && f3 == 5:
-		return 2, true
+		size = 2
 	case f3 == 2:
-		return 4, true
+		size = 4
+	default:
+		return 0, TrapIllegal
 	}
-	return 0, false
+	switch {
+	case addr%size == 0:
+		return size, NoTrap
+	case load:
+		return 0, TrapLoadMisaligned
+	}
+	return 0, TrapStoreMisaligned
 }
 
 // lanes is the byte strobe of an aligned access of size bytes at byte offset off of its word.

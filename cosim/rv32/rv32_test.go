@@ -18,6 +18,15 @@ func operands(r *rand.Rand, n int) []uint32 {
 	return out
 }
 
+// randMem returns a 4 KiB memory with random bytes at 0x800..0x8FF.
+func randMem(r *rand.Rand) Mem {
+	mem, _ := NewMem(1 << 12)
+	for i := 0x800; i < 0x900; i++ {
+		mem[i] = byte(r.Uint32())
+	}
+	return mem
+}
+
 // exec1 runs one instruction at 0x100 with the given registers and returns the hart and record.
 func exec1(t *testing.T, in uint32, regs map[int]uint32) (*Hart, Retire, Mem) {
 	t.Helper()
@@ -165,10 +174,7 @@ func TestLoads(t *testing.T) {
 	}
 	for _, c := range loads {
 		for range 300 {
-			mem, _ := NewMem(1 << 12)
-			for i := 0x800; i < 0x900; i++ {
-				mem[i] = byte(r.Uint32())
-			}
+			mem := randMem(r)
 			mem.Put(0x100, c.enc(5, 6, int32(r.IntN(64)-32)*int32(c.size)))
 			base := uint32(0x880 + r.IntN(32)*int(c.size))
 			h := New(0x100)
@@ -194,10 +200,7 @@ func TestStores(t *testing.T) {
 	}{{"sb", Sb, 1}, {"sh", Sh, 2}, {"sw", Sw, 4}}
 	for _, c := range stores {
 		for range 300 {
-			mem, _ := NewMem(1 << 12)
-			for i := 0x800; i < 0x900; i++ {
-				mem[i] = byte(r.Uint32())
-			}
+			mem := randMem(r)
 			before := append(Mem(nil), mem...)
 			imm := int32(r.IntN(16)-8) * int32(c.size)
 			mem.Put(0x100, c.enc(7, 8, imm))
