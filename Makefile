@@ -119,6 +119,7 @@ $(VMOD)/rv32/Vlr_rv32__ALL.a: $(RTL_MGMT_CORE) Makefile
 	@mkdir -p $(VMOD)/rv32
 	verilator $(VMOD_FLAGS) --x-initial unique --top-module lr_rv32 --Mdir $(VMOD)/rv32 $(RTL_MGMT_CORE)
 	$(MAKE) -s -C $(VMOD)/rv32 -f Vlr_rv32.mk Vlr_rv32__ALL.a >/dev/null
+	@touch $@   # also when Verilator rewrote nothing (a Makefile change), so this runs once
 
 VMOD_LIBS := $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum8/Vlr_ip_checksum8__ALL.a $(VMOD)/ipcsum128/Vlr_ip_checksum128__ALL.a \
 	$(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a $(VMOD)/rv32/Vlr_rv32__ALL.a
@@ -314,4 +315,8 @@ synth-mgmt: deps-ice40
 	nextpnr-ice40 --hx8k --package ct256 --json $(MGMT)/fmax.json --pcf-allow-unconstrained --freq 48 --seed 1 -l $(MGMT)/nextpnr-hx8k.log >/dev/null 2>&1
 	nextpnr-ice40 --up5k --package sg48 --json $(MGMT)/fmax.json --pcf-allow-unconstrained --freq 24 --seed 1 -l $(MGMT)/nextpnr-up5k.log >/dev/null 2>&1
 	@for f in lr_rv32 lr_rv32_fmax; do printf '%-14s' $$f; grep -E 'SB_LUT4|SB_DFF|SB_RAM40|SB_CARRY' $(MGMT)/$$f.stat | awk '{printf " %s %s", $$1, $$2}'; echo; done
-	@for d in hx8k up5k; do printf '%-14s' $$d; grep -E 'ICESTORM_LC:' $(MGMT)/nextpnr-$$d.log | tail -1 | sed 's/Info: *//'; grep 'Max frequency for clock' $(MGMT)/nextpnr-$$d.log | tail -1 | sed 's/.*: \([0-9.]* MHz\).*/  Fmax \1/'; done
+	@for d in hx8k up5k; do \
+	  lc=$$(grep -E 'ICESTORM_LC:' $(MGMT)/nextpnr-$$d.log | tail -1 | awk '{print $$3 $$4 " (" $$5 ")"}'); \
+	  f=$$(grep 'Max frequency for clock' $(MGMT)/nextpnr-$$d.log | tail -1 | sed 's/.*: \([0-9.]* MHz\).*/\1/'); \
+	  echo "$$d: lr_rv32_fmax placed in $$lc logic cells, Fmax $$f"; \
+	done

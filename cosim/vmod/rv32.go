@@ -48,7 +48,7 @@ var rv32Errs = map[C.uint8_t]string{
 	C.VMOD_RV32_ERR_ALIGN:   "mem_addr not word aligned",
 	C.VMOD_RV32_ERR_HALT:    "after a trap: trap low, or mem_valid or ret_valid high",
 	C.VMOD_RV32_ERR_TRAP:    "trap high without a trapping instruction retired",
-	C.VMOD_RV32_ERR_RESET:   "mem_valid high during rst",
+	C.VMOD_RV32_ERR_RESET:   "mem_valid, ret_valid or trap high during rst",
 }
 
 // RV32 runs every program on the one lr_rv32 of the process, in one cgo call.

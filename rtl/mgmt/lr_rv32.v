@@ -41,8 +41,8 @@
 //   mem_wstrb (byte lanes, meaningful with mem_we) and mem_wdata (a byte or halfword store
 //   repeats its data on every lane) stay steady until the clock in which mem_ready is high; a load's
 //   mem_rdata is taken in that clock. mem_ready may be high in the same clock as mem_valid (no wait
-//   state) or any number of clocks later; it is ignored while mem_valid is low. mem_valid is low
-//   during rst: a reset drops a request under way.
+//   state) or any number of clocks later; it is ignored while mem_valid is low. mem_valid, trap
+//   and ret_valid are low during rst: a reset drops a request under way.
 //
 // Retire trace
 //   In the last clock of each instruction ret_valid is high with the instruction's pc and word,
@@ -377,11 +377,11 @@ module lr_rv32 #(
             state_q <= state_d;
             pc_q    <= pc_d;
         end
-        ir_q  <= ir_d;
-        imm_q <= imm_d;
-        dec_q <= dec_d;
-        a_q   <= a_d;
-        cnt_q <= cnt_d;
+        ir_q    <= ir_d;
+        imm_q   <= imm_d;
+        dec_q   <= dec_d;
+        a_q     <= a_d;
+        cnt_q   <= cnt_d;
         taken_q <= taken_d;
     end
 
@@ -393,18 +393,19 @@ module lr_rv32 #(
     end
 
     // ---- outputs ----
-    assign mem_valid = st_fetch | (st_mem & !misaligned);   // rst drops any request
+    // in rst: no request (a reset drops one under way), no retirement, trap low
+    assign mem_valid = st_fetch | (st_mem & !misaligned);
     assign mem_we    = st_mem & is_store;
     assign mem_wstrb = mask;
     assign mem_addr  = {sum[31:2], 2'b00};
     assign mem_wdata = f3[1] ? rs2 : f3[0] ? {2{rs2[15:0]}} : {4{rs2[7:0]}};
-    assign trap      = (state_q == S_HALT);
+    assign trap      = !rst & (state_q == S_HALT);
 
-    assign ret_valid     = done;
-    assign ret_trap      = trap_now;
+    assign ret_valid     = !rst & done;
+    assign ret_trap      = !rst & trap_now;
     assign ret_pc        = {pc_q, 2'b00};
     assign ret_insn      = ir_q;
-    assign ret_rd        = (wb && !trap_now) ? rd : 5'd0;
+    assign ret_rd        = wb ? rd : 5'd0;
     assign ret_rd_wdata  = rf_wdata;
     assign ret_mem_addr  = sum[31:0];
     assign ret_mem_rmask = mask & {4{st_mem & is_load & !misaligned}};

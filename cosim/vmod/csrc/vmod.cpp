@@ -136,7 +136,7 @@ void rv32_run(Vlr_rv32& m, vmod_rv32_run& r, uint8_t* mem, vmod_rv32_retire* tra
         for (int i = 0; i < n; i++) {
             m.clk = 0;
             m.eval();
-            if (m.mem_valid) fail(VMOD_RV32_ERR_RESET, cyc);
+            if (m.mem_valid || m.ret_valid || m.trap) fail(VMOD_RV32_ERR_RESET, cyc);
             tick(m);
         }
         m.rst = 0;

@@ -85,7 +85,7 @@ typedef struct {
 #define VMOD_RV32_ERR_ALIGN 2     /* mem_addr bits 1:0 not zero */
 #define VMOD_RV32_ERR_HALT 3      /* after ret_trap: trap low, mem_valid or ret_valid high */
 #define VMOD_RV32_ERR_TRAP 4      /* trap high without a ret_trap record */
-#define VMOD_RV32_ERR_RESET 5     /* mem_valid high during rst */
+#define VMOD_RV32_ERR_RESET 5     /* mem_valid, ret_valid or trap high during rst */
 void vmod_rv32_eval(vmod_rv32_run* runs, int n, uint8_t* mem, vmod_rv32_retire* trace);
 
 #ifdef __cplusplus
