@@ -12,14 +12,18 @@ RTL_CORE := $(sort $(wildcard rtl/core/*.v))
 RTL_CSR := rtl/csr/lr_csr.v
 RTL_LINK := $(sort $(wildcard rtl/link/*.v))
 RTL_TOP := $(sort $(wildcard rtl/top/*.v))
+# the one-frame-at-a-time core for the iCE40 boards (rtl/serial); it reuses lr_ip_checksum and
+# lr_defs.vh of rtl/core
+RTL_SERIAL := $(sort $(wildcard rtl/serial/*.v))
 # the data plane alone (Vlr_core), and everything (lint, Vlr_router)
 RTL_CORE_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_CORE)
-RTL_SRCS := $(RTL_CORE_SRCS) $(RTL_LINK) $(RTL_TOP)
+RTL_SERIAL_SRCS := $(RTL_LIB) $(RTL_CSR) rtl/core/lr_ip_checksum.v $(RTL_SERIAL)
+RTL_SRCS := $(RTL_CORE_SRCS) $(RTL_SERIAL) $(RTL_LINK) $(RTL_TOP)
 RTL_HDRS := $(wildcard rtl/*/*.vh)
 # the management core (rtl/mgmt): the CPU, and a top with a block-RAM memory for place and route
 RTL_MGMT_CORE := rtl/mgmt/lr_rv32.v
 RTL_MGMT := $(sort $(wildcard rtl/mgmt/*.v))
-RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr -Irtl/link
+RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr -Irtl/link -Irtl/serial
 VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-initial unique \
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VSIM)/obj
 VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj -Icosim/csrc
@@ -61,6 +65,24 @@ $(VSIM)/liblrsim.a: $(VSIM)/obj/Vlr_core__ALL.a cosim/vsim/csrc/lrsim.cpp cosim/
 	g++ $(VSIM_CXXFLAGS) -c cosim/vsim/csrc/lrsim.cpp -o $(VSIM)/lrsim.o
 	rm -f $@
 	ar rcs $@ $(VSIM)/lrsim.o
+
+# lr_core_serial with the iCE40 boards' sizes (boards/hx8k/board.json), Verilated under the name
+# Vlr_core so that the same shim (lrsim.cpp, built with these sizes) drives it: the Go tests link
+# it instead of lr_core under the build tag serialcore (cosim/vsim/link_serial.go).
+VSIM_SERIAL := $(BUILD)/vsim_serial
+SERIAL_SIZES := N_PORTS=2 LPM_ENTRIES=32 ADJ_ENTRIES=16 RADDR_ENTRIES=4 MAX_FRAME_BYTES=1536
+SERIAL_PARAMS := -GDATA_WIDTH=8 $(foreach p,$(SERIAL_SIZES),-G$(p))
+SERIAL_DEFS := -DLR_DATA_WIDTH=8 $(foreach p,$(SERIAL_SIZES),-DLR_$(p))
+$(VSIM_SERIAL)/obj/Vlr_core__ALL.a: $(RTL_SERIAL_SRCS) $(wildcard rtl/core/*.vh) Makefile
+	@mkdir -p $(VSIM_SERIAL)/obj
+	verilator $(subst --top-module lr_core,--top-module lr_core_serial --prefix Vlr_core,$(subst $(VSIM)/obj,$(VSIM_SERIAL)/obj,$(VERILATOR_FLAGS))) \
+	  $(SERIAL_PARAMS) $(RTL_SERIAL_SRCS)
+	$(MAKE) -s -C $(VSIM_SERIAL)/obj -f Vlr_core.mk -j$(JOBS) Vlr_core__ALL.a OPT_FAST=-O2 OPT_GLOBAL=-O2 >/dev/null
+
+$(VSIM_SERIAL)/liblrsim.a: $(VSIM_SERIAL)/obj/Vlr_core__ALL.a cosim/vsim/csrc/lrsim.cpp cosim/vsim/csrc/lrsim.h cosim/csrc/lr_stream.h
+	g++ $(subst $(VSIM)/obj,$(VSIM_SERIAL)/obj,$(VSIM_CXXFLAGS)) $(SERIAL_DEFS) -c cosim/vsim/csrc/lrsim.cpp -o $(VSIM_SERIAL)/lrsim.o
+	rm -f $@
+	ar rcs $@ $(VSIM_SERIAL)/lrsim.o
 
 $(VSIM)/lrbench: $(VSIM)/liblrsim.a $(VSIM)/libverilated.a cosim/vsim/csrc/bench_main.cpp
 	g++ $(VSIM_CXXFLAGS) -Icosim/vsim/csrc cosim/vsim/csrc/bench_main.cpp $(VSIM)/liblrsim.a \
@@ -129,7 +151,7 @@ $(VMOD)/libvmod.a: $(VMOD_LIBS) cosim/vmod/csrc/vmod.cpp cosim/vmod/csrc/vmod.h
 	rm -f $@
 	ar rcs $@ $(VMOD)/vmod.o $(VMOD)/crc32/verilated.o $(VMOD)/crc32/verilated_threads.o
 
-vsim: deps $(VSIM)/liblrsim.a $(VSIM)/libverilated.a $(VSIM)/lrbench $(VMOD)/libvmod.a $(VBOARD)/libvboard.a
+vsim: deps $(VSIM)/liblrsim.a $(VSIM)/libverilated.a $(VSIM)/lrbench $(VSIM_SERIAL)/liblrsim.a $(VMOD)/libvmod.a $(VBOARD)/libvboard.a
 
 build: vsim
 	$(GO) build -tags $(TAGS) -o $(BUILD)/linerate ./cmd/linerate
@@ -146,6 +168,8 @@ YOSYS_PARSE_ONLY :=
 lint-rtl: deps
 	@mkdir -p $(BUILD)
 	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core rtl/lint/verilator.vlt $(RTL_CORE_SRCS)
+	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core_serial rtl/lint/verilator.vlt $(RTL_SERIAL_SRCS)
+	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core_serial rtl/lint/verilator.vlt $(SERIAL_PARAMS) $(RTL_SERIAL_SRCS)
 	verilator --lint-only -Wall $(RTL_INC) --top-module lr_router rtl/lint/verilator.vlt $(RTL_SRCS)
 	@for f in $(RTL_SRCS); do \
 	  m=$$(basename $$f .v); \
