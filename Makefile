@@ -207,9 +207,27 @@ test-go:
 test: deps gen-check deps-ice40 deps-ecp5
 	@mkdir -p $(BUILD); rm -f $(BUILD)/test-bits.rc; \
 	( $(MAKE) -s test-bits > $(BUILD)/test-bits.log 2>&1; echo $$? > $(BUILD)/test-bits.rc ) & \
-	$(MAKE) lint vsim && $(GO) test ./... && $(GO) test -tags $(TAGS),netns,llvm -timeout 20m ./... && $(MAKE) test-boards test-fpga; \
+	$(MAKE) lint vsim && $(GO) test ./... && $(GO) test -tags $(TAGS),netns,llvm -timeout 20m ./... && $(MAKE) test-serial && $(MAKE) test-boards test-fpga; \
 	rc=$$?; wait; echo "== bitstreams (make test-bits)"; cat $(BUILD)/test-bits.log; \
 	[ $$rc = 0 ] && [ "$$(cat $(BUILD)/test-bits.rc)" = 0 ]
+
+# The co-simulation suites of cosim/ against lr_core_serial (build/vsim_serial, the iCE40 boards'
+# sizes) instead of lr_core.
+.PHONY: test-serial synth-serial
+test-serial: vsim
+	$(GO) test -tags $(TAGS),serialcore -count=1 -timeout 20m ./cosim/
+
+# iCE40 resources of lr_core_serial (with lr_csr) and of lr_core at the HX8K board's parameters,
+# synthesised the same way (synth_ice40, flattened, -DLR_SYNTHESIS); no place and route.
+SYNTH_SERIAL := $(BUILD)/synth-serial
+SERIAL_BOARD_PARAMS := -set DATA_WIDTH 8 $(foreach p,$(SERIAL_SIZES),-set $(subst =, ,$(p))) \
+	-set LPM_BRAM 1 -set COUNTERS_RAM 1 -set RES_DEPTH 8 -set RX_FIFO_DEPTH 2048
+synth-serial: deps-ice40
+	@mkdir -p $(SYNTH_SERIAL)
+	yosys -q -l $(SYNTH_SERIAL)/lr_core_serial.log -p "read_verilog -DLR_SYNTHESIS $(RTL_INC) $(RTL_SERIAL_SRCS); chparam $(SERIAL_BOARD_PARAMS) lr_core_serial; synth_ice40 -top lr_core_serial; tee -o $(SYNTH_SERIAL)/lr_core_serial.stat stat"
+	yosys -q -l $(SYNTH_SERIAL)/lr_core.log -p "read_verilog -DLR_SYNTHESIS $(RTL_INC) $(RTL_CORE_SRCS); chparam $(SERIAL_BOARD_PARAMS) lr_core; synth_ice40 -top lr_core; tee -o $(SYNTH_SERIAL)/lr_core.stat stat"
+	@for f in lr_core_serial lr_core; do printf '%-15s' $$f; grep -E '^ +(SB_LUT4|SB_RAM40_4K) ' $(SYNTH_SERIAL)/$$f.stat | awk '{printf " %s %s", $$1, $$2}'; \
+	  grep -E '^ +SB_DFF' $(SYNTH_SERIAL)/$$f.stat | awk '{n += $$2} END {printf " SB_DFF* %d\n", n}'; done
 
 # --- Boards (boards/<name>/) ------------------------------------------------------------------
 BOARDS := $(notdir $(patsubst %/board.json,%,$(wildcard boards/*/board.json)))
