@@ -86,6 +86,7 @@ module lr_core_serial #(
     localparam NCNT = 4*N_PORTS + 36;
     localparam CB_I   = 4*N_PORTS;
     localparam CPU0_I = 4*N_PORTS + 32;
+    localparam IXW  = $clog2(((LPM_ENTRIES > RADDR_ENTRIES) ? LPM_ENTRIES : RADDR_ENTRIES) + 1);   // entry index
     localparam SW   = $clog2(N_PORTS + 1);                 // source index: the ports, then inject
     localparam BAW  = $clog2(MAX_FRAME_BYTES + 20);       // frame buffer: 16 spare bytes, L, FCS
     localparam [15:0] BUF_LIMIT = (1 << BAW) - 16;         // frame bytes the buffer holds
@@ -318,14 +319,14 @@ module lr_core_serial #(
     reg  [271:0] hdr_q;                  // b[0..33], b[0] in [271:264]
     reg  [2:0]   k_q, k_d;               // table word
     reg          ph_q, ph_d;             // 0: word addressed, 1: word on lk_rdata
-    reg  [15:0]  i_q, i_d;               // raddr / LPM entry
+    reg  [IXW-1:0] i_q, i_d;             // raddr / LPM entry
     reg          mac_eq_q, mac_eq_d;
     reg  [15:0]  mtu_q, mtu_d;           // port[p].mtu
     reg          to_me_q, to_me_d;
     reg          half_q, half_d;         // raddr: high half matched
     reg  [15:0]  val_q, val_d;           // LPM value half
     reg          hit_q, hit_d;
-    reg  [15:0]  lidx_q, lidx_d;
+    reg  [IXW-1:0] lidx_q, lidx_d;
     reg  [15:0]  ladj_q, ladj_d;
     reg  [1:0]   kind_q, kind_d;
     reg  [7:0]   aport_q, aport_d;
@@ -339,7 +340,6 @@ module lr_core_serial #(
     reg  [15:0]  dend_q, dend_d;         // first index past the frame's data
     reg          fcs_q, fcs_d;           // sending the FCS
     reg  [1:0]   fk_q, fk_d;             // its byte
-    reg  [15:0]  txb_q, txb_d;           // bytes sent
     reg  [31:0]  seq_q, seq_d;
     reg  [7:0]   ib_q, ib_d;             // inject byte register
     reg          ibv_q, ibv_d;
@@ -444,6 +444,7 @@ module lr_core_serial #(
     // ---------------------------------------------------------------- output byte
     reg  [7:0]  hdr_byte;                // punt header byte oidx
     wire [7:0]  egress = hit_q ? aport_q : PORT_NONE;
+    wire [15:0] lidx16 = {{(16-IXW){1'b0}}, lidx_q};
     always @* begin
         case (oidx_q[3:0])
             4'd0:    hdr_byte = seq_q[31:24];
@@ -454,8 +455,8 @@ module lr_core_serial #(
             4'd5:    hdr_byte = {3'd0, reason_q};
             4'd6:    hdr_byte = src_q;
             4'd7:    hdr_byte = {7'd0, hit_q};
-            4'd8:    hdr_byte = lidx_q[15:8];
-            4'd9:    hdr_byte = lidx_q[7:0];
+            4'd8:    hdr_byte = lidx16[15:8];
+            4'd9:    hdr_byte = lidx16[7:0];
             4'd10:   hdr_byte = ladj_q[15:8];
             4'd11:   hdr_byte = ladj_q[7:0];
             4'd12:   hdr_byte = egress;
@@ -482,10 +483,13 @@ module lr_core_serial #(
         end
     end
     wire ovalid = (st_q == S_TX) && (!inj_q || fcs_q || idone_q || ibv_q);
-    wire olast  = cpu_q ? (oidx_q == len_l + 16'd15) : (fcs_q && fk_q == 2'd3);
+    wire olast  = cpu_q ? (oidx_n == dend_q) : (fcs_q && fk_q == 2'd3);
     wire oready = cpu_q ? m_axis_cpu_tready : tx_ready_x[oport_q[SW-1:0]];
     wire ofire  = ovalid && oready;
     wire [15:0] oidx_n = oidx_q + 16'd1;
+    // bytes sent, at the end: a punted frame stops at oidx 15+L (16+L bytes with its header);
+    // a port frame enters the FCS at 16 + its bytes before the FCS (then 4 more)
+    wire [15:0] tx_bytes = oidx_q + (cpu_q ? 16'd1 : 16'hFFF4);
 
     genvar gq;
     generate
@@ -548,7 +552,7 @@ module lr_core_serial #(
                  || (st_q == S_LK_ADJ) || (st_q == S_POST) || (st_q == S_RW);
     always @* begin
         lk_table = 2'd0;
-        lk_index = i_q;
+        lk_index = {{(16-IXW){1'b0}}, i_q};
         lk_word  = k_q;
         case (st_q)
             S_LK_PORT:  begin lk_table = 2'd2; lk_index = {8'd0, src_q}; end
@@ -568,7 +572,7 @@ module lr_core_serial #(
         hit_d    = hit_q;    lidx_d   = lidx_q;   ladj_d   = ladj_q;   kind_d   = kind_q;
         aport_d  = aport_q;  amtu_d   = amtu_q;   reason_d = reason_q; rs_d     = rs_q;
         cpu_d    = cpu_q;    inj_d    = inj_q;    oport_d  = oport_q;  oidx_d   = oidx_q;
-        dend_d   = dend_q;   fcs_d    = fcs_q;    fk_d     = fk_q;     txb_d    = txb_q;
+        dend_d   = dend_q;   fcs_d    = fcs_q;    fk_d     = fk_q;
         seq_d    = seq_q;    ib_d     = ib_q;     ibv_d    = ibv_q;    ibl_d    = ibl_q;
         iin_d    = iin_q;    idone_d  = idone_q;  hb_d     = hb_q;     ip_d     = ip_q;
         idrop_d  = idrop_q;
@@ -622,7 +626,7 @@ module lr_core_serial #(
             end
 
             S_LK_WAIT: begin
-                mac_eq_d = 1'b1;  to_me_d = 1'b0;  hit_d  = 1'b0;  lidx_d = 16'd0;  ladj_d = 16'd0;
+                mac_eq_d = 1'b1;  to_me_d = 1'b0;  hit_d  = 1'b0;  lidx_d = {IXW{1'b0}};  ladj_d = 16'd0;
                 kind_d   = 2'd0;  aport_d = 8'd0;  amtu_d = 16'd0; k_d    = 3'd0;   ph_d   = 1'b0;
                 if (lk_gnt) st_d = S_LK_PORT;
             end
@@ -641,7 +645,7 @@ module lr_core_serial #(
             end
 
             S_PRE: begin                               // rules 1-10
-                i_d  = 16'd0;
+                i_d  = {IXW{1'b0}};
                 k_d  = 3'd0;
                 ph_d = 1'b0;
                 if (early != R_FORWARD) begin
@@ -653,13 +657,13 @@ module lr_core_serial #(
             end
 
             S_LK_RADDR: begin                          // rule 12: a valid entry equal to dst
-                if (i_q == RADDR_ENTRIES[15:0] || to_me_q) begin
+                if (i_q == RADDR_ENTRIES[IXW-1:0] || to_me_q) begin
                     st_d = S_LK_LPM;
-                    i_d  = 16'd0;
+                    i_d  = {IXW{1'b0}};
                     k_d  = 3'd0;
                     ph_d = 1'b0;
                 end else if (!raddr_valid[i_q[RAW-1:0]]) begin
-                    i_d = i_q + 16'd1;
+                    i_d = i_q + 1'b1;
                 end else begin
                     ph_d = !ph_q;
                     if (ph_q) begin
@@ -669,14 +673,14 @@ module lr_core_serial #(
                         end else begin
                             to_me_d = half_q && word_eq;
                             k_d     = 3'd0;
-                            i_d     = i_q + 16'd1;
+                            i_d     = i_q + 1'b1;
                         end
                     end
                 end
             end
 
             S_LK_LPM: begin                            // lowest matching valid entry
-                if (i_q == LPM_ENTRIES[15:0]) begin
+                if (i_q == LPM_ENTRIES[IXW-1:0]) begin
                     st_d = S_LK_ADJ;                   // a miss: hit stays 0
                     k_d  = 3'd0;
                     ph_d = 1'b0;
@@ -685,9 +689,9 @@ module lr_core_serial #(
                     if (ph_q) begin
                         k_d = k_q + 3'd1;
                         case (k_q)
-                            3'd0: if (!lk_rdata[0]) begin k_d = 3'd0; i_d = i_q + 16'd1; end
+                            3'd0: if (!lk_rdata[0]) begin k_d = 3'd0; i_d = i_q + 1'b1; end
                             3'd1, 3'd3: val_d = lk_rdata;
-                            3'd2, 3'd4: if (!word_eq) begin k_d = 3'd0; i_d = i_q + 16'd1; end
+                            3'd2, 3'd4: if (!word_eq) begin k_d = 3'd0; i_d = i_q + 1'b1; end
                             default: begin
                                 hit_d  = 1'b1;
                                 lidx_d = i_q;
@@ -771,7 +775,6 @@ module lr_core_serial #(
                 br_en  = 1'b1;
                 br_addr = oidx_q;
                 crc_d  = 32'hFFFFFFFF;
-                txb_d  = 16'd0;
                 fcs_d  = 1'b0;
                 fk_d   = 2'd0;
                 st_d   = S_TX;
@@ -785,7 +788,6 @@ module lr_core_serial #(
                     iin_d = s_axis_inject_tlast;
                 end
                 if (ofire) begin
-                    txb_d = txb_q + 16'd1;
                     if (fcs_q) begin
                         fk_d = fk_q + 2'd1;
                         if (fk_q == 2'd3) st_d = S_C_OUTF;
@@ -819,7 +821,7 @@ module lr_core_serial #(
             S_C_OUTB: begin
                 ev_valid = 1'b1;
                 ev_index = cpu_q ? CPU0 + 8'd1 : {oport_q[5:0], 2'd3};
-                ev_delta = txb_q;
+                ev_delta = tx_bytes;
                 if (ev_ready) begin
                     if (cpu_q) seq_d = seq_q + 32'd1;
                     st_d = inj_q ? S_C_INJF : S_IDLE;
@@ -847,7 +849,6 @@ module lr_core_serial #(
                             iin_d   = 1'b0;
                             idone_d = 1'b0;
                             crc_d   = 32'hFFFFFFFF;
-                            txb_d   = 16'd0;
                             fcs_d   = 1'b0;
                             fk_d    = 2'd0;
                             st_d    = S_TX;
@@ -884,7 +885,7 @@ module lr_core_serial #(
         hit_q <= hit_d;     lidx_q <= lidx_d;   ladj_q <= ladj_d;     kind_q <= kind_d;
         aport_q <= aport_d; amtu_q <= amtu_d;   reason_q <= reason_d; rs_q <= rs_d;
         cpu_q <= cpu_d;     inj_q <= inj_d;     oport_q <= oport_d;   oidx_q <= oidx_d;
-        dend_q <= dend_d;   fcs_q <= fcs_d;     fk_q <= fk_d;         txb_q <= txb_d;
+        dend_q <= dend_d;   fcs_q <= fcs_d;     fk_q <= fk_d;
         ib_q <= ib_d;       ibv_q <= ibv_d;     ibl_q <= ibl_d;       iin_q <= iin_d;
         idone_q <= idone_d; hb_q <= hb_d;       ip_q <= ip_d;         idrop_q <= idrop_d;
         if (rx_beat && cnt_q < 16'd34) begin

@@ -30,16 +30,19 @@ module lr_serial_decide #(
 
     `include "lr_defs.vh"
 
-    localparam [17:0] MAX_L = MAX_FRAME_BYTES[17:0];
+    // The comparisons of the contract on L = W - 4 are made on W itself (W >= 64 wherever they
+    // decide), which saves the subtractors: L > MAX  <=>  W > MAX+4;  L > mtu+18  <=>  W > mtu+22;
+    // L < 14+4ihl  <=>  W < 18+4ihl;  tot > L-14  <=>  tot+18 > W.
+    localparam integer MAX_WI = MAX_FRAME_BYTES + 4;
+    localparam [16:0]  MAX_W  = MAX_WI[16:0];
 
     wire [3:0]  ver = b14[7:4];
     wire [3:0]  ihl = b14[3:0];
-    wire [17:0] l   = {2'd0, w} - 18'd4;                        // L (W >= 64 where it matters)
-    wire [17:0] hl  = {12'd0, ihl, 2'b00};                       // 4*ihl
+    wire [5:0]  hl  = {ihl, 2'b00};                             // 4*ihl
 
-    wire giant   = w_over || (l > MAX_L) || (l > {2'd0, port_mtu} + 18'd18);
-    wire bad_hdr = (ver != 4'd4) || (ihl < 4'd5) || (l < 18'd14 + hl)
-                || ({2'd0, tot} < hl) || ({2'd0, tot} > l - 18'd14);
+    wire giant   = w_over || ({1'b0, w} > MAX_W) || ({1'b0, w} > {1'b0, port_mtu} + 17'd22);
+    wire bad_hdr = (ver != 4'd4) || (ihl < 4'd5) || ({1'b0, w} < 17'd18 + {11'd0, hl})
+                || ((tot[15:6] == 10'd0) && (tot[5:0] < hl)) || ({1'b0, tot} + 17'd18 > {1'b0, w});
     wire martian = (src[31:24] == 8'd0) || (src[31:24] == 8'd127) || (src[31:29] == 3'b111)
                 || (dst[31:24] == 8'd0) || (dst[31:24] == 8'd127)
                 || ((dst[31:28] == 4'hF) && (dst != 32'hFFFFFFFF));

@@ -104,7 +104,7 @@ module lr_serial_tables #(
     // ---------------------------------------------------------------- which entries to copy
     // per table: a write is pending (from CMD=1 until copied); the shadow holds INDEX's entry
     reg  [3:0]  wr_pend_q;          // bit t: table t has a write to copy
-    reg  [3:0]  sh_ok_q;            // bit t: shadow t holds the entry at sh_index_q[t]
+    reg  [3:0]  sh_ok_q;            // bit t: table t's entry at sh_idx_*_q was fetched since its last change
     reg  [15:0] sh_idx_lpm_q, sh_idx_adj_q, sh_idx_port_q, sh_idx_raddr_q;
 
     wire [3:0] we_pulse  = {tbl_raddr_we, tbl_port_we, tbl_adj_we, tbl_lpm_we};
@@ -157,7 +157,7 @@ module lr_serial_tables #(
     end
 
     wire job_start = (job_q == J_IDLE) && pick_valid && !lk_own && !lk_req;
-    wire job_last  = (job_q != J_IDLE) && (jw_q == last_word || !jin_q);
+    wire job_last  = (job_q != J_IDLE) && (jw_q == last_word || (job_q == J_WRITE && !jin_q));
 
     always @(posedge clk) begin
         if (rst) begin
@@ -166,7 +166,7 @@ module lr_serial_tables #(
             sh_ok_q   <= 4'd0;
             fv_q      <= 1'b0;
         end else begin
-            fv_q <= (job_q == J_FETCH) && jin_q;
+            fv_q <= (job_q == J_FETCH);
             if (job_start) begin
                 job_q <= pick_write ? J_WRITE : J_FETCH;
             end else if (job_last) begin
@@ -291,57 +291,44 @@ module lr_serial_tables #(
     end
     assign raddr_valid = ra_valid_q;
 
-    // ---------------------------------------------------------------- read-back shadows
-    // word w of table t lands in its shadow the clock after it is read (zeros beyond the table)
-    reg [95:0] sh_lpm_q;     // value, mask, adj, valid (16 bits each, see the layout)
-    reg [127:0] sh_adj_q;
-    reg [63:0] sh_port_q;
-    reg [31:0] sh_raddr_q;
-    reg        sh_ra_valid_q;
-    wire [15:0] fword = rdata_q;
+    // ---------------------------------------------------------------- read-back copy
+    // One copy for all tables, in the RAM's word layout: word w of the entry lands in bits
+    // 16w+15..16w the clock after it is read, zeros for an index beyond the table. Each table's
+    // read-back outputs are slices of it (only the table fetched last reads back right, which is
+    // the one whose INDEX was written last: the host writes INDEX, then CMD=2).
+    reg  [127:0] sh_q;
+    reg          sh_ra_valid_q;
+    wire [15:0]  fword = rdata_q & {16{jin_q}};
     always @(posedge clk) begin
-        if (job_start && !pick_write) begin
-            case (pick_t)           // start from zeros: an index beyond the table reads back 0
-                T_LPM:   sh_lpm_q   <= 96'd0;
-                T_ADJ:   sh_adj_q   <= 128'd0;
-                T_PORT:  sh_port_q  <= 64'd0;
-                default: begin
-                    sh_raddr_q    <= 32'd0;
-                    sh_ra_valid_q <= (pick_index < RADDR_ENTRIES[15:0]) && ra_valid_q[pick_index[RW-1:0]];
-                end
-            endcase
+        if (job_start && !pick_write && pick_t == 2'd3) begin
+            sh_ra_valid_q <= (pick_index < RADDR_ENTRIES[15:0]) && ra_valid_q[pick_index[RW-1:0]];
         end
         if (fv_q) begin
-            case (jt_q)
-                T_LPM:   sh_lpm_q[16*fw_q +: 16]         <= fword;
-                T_ADJ:   sh_adj_q[16*fw_q +: 16]         <= fword;
-                T_PORT:  sh_port_q[16*fw_q[1:0] +: 16]   <= fword;
-                default: sh_raddr_q[16*fw_q[0] +: 16]    <= fword;
-            endcase
+            sh_q[16*fw_q +: 16] <= fword;
         end
     end
 
-    assign tbl_lpm_rd_valid   = sh_lpm_q[0];
-    assign tbl_lpm_rd_value   = {sh_lpm_q[31:16], sh_lpm_q[63:48]};
-    assign tbl_lpm_rd_mask    = {sh_lpm_q[47:32], sh_lpm_q[79:64]};
-    assign tbl_lpm_rd_adj     = sh_lpm_q[95:80];
-    assign tbl_adj_rd_kind    = sh_adj_q[1:0];
-    assign tbl_adj_rd_port    = sh_adj_q[15:8];
-    assign tbl_adj_rd_dmac_hi = sh_adj_q[31:16];
-    assign tbl_adj_rd_dmac_lo = {sh_adj_q[47:32], sh_adj_q[63:48]};
-    assign tbl_adj_rd_smac_hi = sh_adj_q[79:64];
-    assign tbl_adj_rd_smac_lo = {sh_adj_q[95:80], sh_adj_q[111:96]};
-    assign tbl_adj_rd_mtu     = sh_adj_q[127:112];
-    assign tbl_port_rd_mac_hi = sh_port_q[15:0];
-    assign tbl_port_rd_mac_lo = {sh_port_q[31:16], sh_port_q[47:32]};
-    assign tbl_port_rd_mtu    = sh_port_q[63:48];
+    assign tbl_lpm_rd_valid   = sh_q[0];
+    assign tbl_lpm_rd_value   = {sh_q[31:16], sh_q[63:48]};
+    assign tbl_lpm_rd_mask    = {sh_q[47:32], sh_q[79:64]};
+    assign tbl_lpm_rd_adj     = sh_q[95:80];
+    assign tbl_adj_rd_kind    = sh_q[1:0];
+    assign tbl_adj_rd_port    = sh_q[15:8];
+    assign tbl_adj_rd_dmac_hi = sh_q[31:16];
+    assign tbl_adj_rd_dmac_lo = {sh_q[47:32], sh_q[63:48]};
+    assign tbl_adj_rd_smac_hi = sh_q[79:64];
+    assign tbl_adj_rd_smac_lo = {sh_q[95:80], sh_q[111:96]};
+    assign tbl_adj_rd_mtu     = sh_q[127:112];
+    assign tbl_port_rd_mac_hi = sh_q[15:0];
+    assign tbl_port_rd_mac_lo = {sh_q[31:16], sh_q[47:32]};
+    assign tbl_port_rd_mtu    = sh_q[63:48];
     assign tbl_raddr_rd_valid = sh_ra_valid_q;
-    assign tbl_raddr_rd_addr  = {sh_raddr_q[15:0], sh_raddr_q[31:16]};
+    assign tbl_raddr_rd_addr  = {sh_q[15:0], sh_q[31:16]};
 
     assign lk_gnt = (job_q == J_IDLE);
     assign busy      = (|wr_pend_q) || (|we_pulse) || (|stale) || (job_q != J_IDLE) || fv_q;
 
-    wire unused_re = ^{a_i, tbl_port_re, tbl_raddr_re, tbl_lpm_re, tbl_adj_re, sh_lpm_q[15:1], sh_adj_q[7:2]};
+    wire unused_re = ^{a_i, tbl_port_re, tbl_raddr_re, tbl_lpm_re, tbl_adj_re};
 
 endmodule
 
