@@ -90,6 +90,8 @@ module lr_core_serial #(
     localparam SW   = $clog2(N_PORTS + 1);                 // source index: the ports, then inject
     localparam BAW  = $clog2(MAX_FRAME_BYTES + 20);       // frame buffer: 16 spare bytes, L, FCS
     localparam [15:0] BUF_LIMIT = (1 << BAW) - 16;         // frame bytes the buffer holds
+    localparam [BAW-1:0] B16 = 16;                          // the frame's first byte in the buffer
+    localparam [BAW-1:0] B38 = 38, B40 = 40, B41 = 41;      // its TTL and checksum bytes
     localparam [7:0]  NP   = N_PORTS[7:0];
     localparam RAW  = (RADDR_ENTRIES > 1) ? $clog2(RADDR_ENTRIES) : 1;   // raddr index width
     localparam [7:0]  CB   = CB_I[7:0];                     // first reason counter
@@ -232,6 +234,8 @@ module lr_core_serial #(
         .lk_rdata           (lk_rdata),
         .raddr_valid        (raddr_valid),
         .busy               (tbl_busy),
+        .csr_addr           (csr_addr),
+        .csr_we             (csr_we),
         .tbl_port_we        (tbl_port_we),
         .tbl_port_re        (tbl_port_re),
         .tbl_port_index     (tbl_port_index),
@@ -315,7 +319,8 @@ module lr_core_serial #(
     reg  [7:0]   src_q, src_d;           // ingress port of the frame in process
     reg  [15:0]  cnt_q, cnt_d;           // bytes received so far (W at the end)
     reg          over_q, over_d;         // W passed 65535
-    reg  [31:0]  crc_q, crc_d;
+    reg  [31:0]  crc_q;
+    reg          crc_init;               // start a CRC (the register goes to all ones)
     reg  [271:0] hdr_q;                  // b[0..33], b[0] in [271:264]
     reg  [2:0]   k_q, k_d;               // table word
     reg          ph_q, ph_d;             // 0: word addressed, 1: word on lk_rdata
@@ -339,8 +344,10 @@ module lr_core_serial #(
     reg  [15:0]  oidx_q, oidx_d;         // output byte index (= buffer address of frame bytes)
     reg  [15:0]  dend_q, dend_d;         // first index past the frame's data
     reg          fcs_q, fcs_d;           // sending the FCS
+    reg          indata_q, indata_d;     // oidx_q < dend_q
     reg  [1:0]   fk_q, fk_d;             // its byte
-    reg  [31:0]  seq_q, seq_d;
+    reg  [31:0]  seq_q;
+    reg          seq_inc;                // a punted frame has left
     reg  [7:0]   ib_q, ib_d;             // inject byte register
     reg          ibv_q, ibv_d;
     reg          ibl_q, ibl_d;           // it is the frame's last
@@ -476,17 +483,19 @@ module lr_core_serial #(
             obyte = idone_q ? 8'd0 : ib_q;
         end else if (oidx_q < 16'd16) begin
             obyte = hdr_byte;
-        end else if (oidx_q < dend_q) begin
+        end else if (indata_q) begin
             obyte = buf_rdata;
         end else begin
             obyte = 8'd0;
         end
     end
     wire ovalid = (st_q == S_TX) && (!inj_q || fcs_q || idone_q || ibv_q);
-    wire olast  = cpu_q ? (oidx_n == dend_q) : (fcs_q && fk_q == 2'd3);
+    wire olast  = cpu_q ? !next_in : (fcs_q && fk_q == 2'd3);
     wire oready = cpu_q ? m_axis_cpu_tready : tx_ready_x[oport_q[SW-1:0]];
     wire ofire  = ovalid && oready;
     wire [15:0] oidx_n = oidx_q + 16'd1;
+    // one comparator: the next byte still lies before dend (indata_q: the current one does)
+    wire        next_in = oidx_n < dend_q;
     // bytes sent, at the end: a punted frame stops at oidx 15+L (16+L bytes with its header);
     // a port frame enters the FCS at 16 + its bytes before the FCS (then 4 more)
     wire [15:0] tx_bytes = oidx_q + (cpu_q ? 16'd1 : 16'hFFF4);
@@ -525,26 +534,26 @@ module lr_core_serial #(
 
     // ---------------------------------------------------------------- buffer
     reg          bw_en;
-    reg  [15:0]  bw_addr;
+    reg  [BAW-1:0] bw_addr;
     reg  [7:0]   bw_data;
     reg          br_en;
-    reg  [15:0]  br_addr;
+    reg  [BAW-1:0] br_addr;
 
     lr_serial_buffer #(
         .AW (BAW)
     ) u_buffer (
         .clk   (clk),
         .we    (bw_en),
-        .waddr (bw_addr[BAW-1:0]),
+        .waddr (bw_addr),
         .wdata (bw_data),
         .re    (br_en),
-        .raddr (br_addr[BAW-1:0]),
+        .raddr (br_addr),
         .rdata (buf_rdata)
     );
 
     // rewrite step rs: 0..11 MAC bytes (from adjacency words 1..6), 12 TTL, 13-14 checksum
-    wire [16:0] csum_add = {1'b0, csum} + 17'h00100;
-    wire [15:0] csum_new = (csum_add >= 17'h0FFFF) ? (csum_add[15:0] + 16'd1) : csum_add[15:0];
+    // c = u16(24) + 0x100, plus 1 when that reaches 0xFFFF (csum >= 0xFEFF): one adder
+    wire [15:0] csum_new = csum + 16'h0100 + {15'd0, csum >= 16'hFEFF};
 
     // ---------------------------------------------------------------- table port
     assign lk_req = (st_q == S_LK_WAIT);
@@ -566,23 +575,23 @@ module lr_core_serial #(
     // ---------------------------------------------------------------- next state
     always @* begin
         st_d     = st_q;     src_d    = src_q;    cnt_d    = cnt_q;    over_d   = over_q;
-        crc_d    = crc_en ? crc_next : crc_q;
+        crc_init = 1'b0;     seq_inc  = 1'b0;
         k_d      = k_q;      ph_d     = ph_q;     i_d      = i_q;      mac_eq_d = mac_eq_q;
         mtu_d    = mtu_q;    to_me_d  = to_me_q;  half_d   = half_q;   val_d    = val_q;
         hit_d    = hit_q;    lidx_d   = lidx_q;   ladj_d   = ladj_q;   kind_d   = kind_q;
         aport_d  = aport_q;  amtu_d   = amtu_q;   reason_d = reason_q; rs_d     = rs_q;
         cpu_d    = cpu_q;    inj_d    = inj_q;    oport_d  = oport_q;  oidx_d   = oidx_q;
-        dend_d   = dend_q;   fcs_d    = fcs_q;    fk_d     = fk_q;
-        seq_d    = seq_q;    ib_d     = ib_q;     ibv_d    = ibv_q;    ibl_d    = ibl_q;
+        dend_d   = dend_q;   fcs_d    = fcs_q;    indata_d = indata_q;    fk_d     = fk_q;
+        ib_d     = ib_q;     ibv_d    = ibv_q;    ibl_d    = ibl_q;
         iin_d    = iin_q;    idone_d  = idone_q;  hb_d     = hb_q;     ip_d     = ip_q;
         idrop_d  = idrop_q;
         ev_valid = 1'b0;     ev_index = 8'd0;     ev_delta = 16'd1;
-        bw_en    = 1'b0;     bw_addr  = 16'd16 + cnt_q;               bw_data  = rx_byte;
-        br_en    = 1'b0;     br_addr  = oidx_n;
+        bw_en    = 1'b0;     bw_addr  = B16 + cnt_q[BAW-1:0];               bw_data  = rx_byte;
+        br_en    = 1'b0;     br_addr  = oidx_n[BAW-1:0];
 
         case (st_q)
             S_IDLE: begin
-                crc_d = 32'hFFFFFFFF;
+                crc_init = 1'b1;
                 if (grant_valid) begin
                     if (grant[N]) begin
                         st_d    = S_INJ_HDR;
@@ -734,7 +743,7 @@ module lr_core_serial #(
                     ph_d = !ph_q;
                     if (ph_q) begin
                         bw_en   = 1'b1;
-                        bw_addr = 16'd16 + {12'd0, rs_q};
+                        bw_addr = B16 + {{(BAW-4){1'b0}}, rs_q};
                         bw_data = rs_q[0] ? lk_rdata[7:0] : lk_rdata[15:8];
                         rs_d    = rs_q + 4'd1;
                     end
@@ -742,9 +751,9 @@ module lr_core_serial #(
                     bw_en = 1'b1;
                     rs_d  = rs_q + 4'd1;
                     case (rs_q)
-                        4'd12:   begin bw_addr = 16'd38; bw_data = ttl - 8'd1;     end
-                        4'd13:   begin bw_addr = 16'd40; bw_data = csum_new[15:8]; end
-                        default: begin bw_addr = 16'd41; bw_data = csum_new[7:0];  st_d = S_C_REASON; end
+                        4'd12:   begin bw_addr = B38; bw_data = ttl - 8'd1;     end
+                        4'd13:   begin bw_addr = B40; bw_data = csum_new[15:8]; end
+                        default: begin bw_addr = B41; bw_data = csum_new[7:0];  st_d = S_C_REASON; end
                     endcase
                 end
             end
@@ -773,8 +782,9 @@ module lr_core_serial #(
 
             S_TX_PRIME: begin
                 br_en  = 1'b1;
-                br_addr = oidx_q;
-                crc_d  = 32'hFFFFFFFF;
+                br_addr = oidx_q[BAW-1:0];
+                crc_init = 1'b1;
+                indata_d = 1'b1;                       // oidx 0 (punt) or 16 (forward) < dend
                 fcs_d  = 1'b0;
                 fk_d   = 2'd0;
                 st_d   = S_TX;
@@ -788,6 +798,7 @@ module lr_core_serial #(
                     iin_d = s_axis_inject_tlast;
                 end
                 if (ofire) begin
+                    indata_d = next_in;
                     if (fcs_q) begin
                         fk_d = fk_q + 2'd1;
                         if (fk_q == 2'd3) st_d = S_C_OUTF;
@@ -805,7 +816,7 @@ module lr_core_serial #(
                             ibv_d   = 1'b0;
                             idone_d = ibl_q;
                         end
-                        if ((inj_q ? (idone_q || ibl_q) : (oidx_n >= dend_q)) && oidx_n >= 16'd76) begin
+                        if ((inj_q ? (idone_q || ibl_q) : !next_in) && oidx_n >= 16'd76) begin
                             fcs_d = 1'b1;
                         end
                     end
@@ -823,7 +834,7 @@ module lr_core_serial #(
                 ev_index = cpu_q ? CPU0 + 8'd1 : {oport_q[5:0], 2'd3};
                 ev_delta = tx_bytes;
                 if (ev_ready) begin
-                    if (cpu_q) seq_d = seq_q + 32'd1;
+                    seq_inc = cpu_q;
                     st_d = inj_q ? S_C_INJF : S_IDLE;
                 end
             end
@@ -848,7 +859,7 @@ module lr_core_serial #(
                             ibv_d   = 1'b0;
                             iin_d   = 1'b0;
                             idone_d = 1'b0;
-                            crc_d   = 32'hFFFFFFFF;
+                            crc_init = 1'b1;
                             fcs_d   = 1'b0;
                             fk_d    = 2'd0;
                             st_d    = S_TX;
@@ -879,13 +890,18 @@ module lr_core_serial #(
 
     // ---------------------------------------------------------------- registers
     always @(posedge clk) begin
-        src_q <= src_d;     cnt_q <= cnt_d;     over_q <= over_d;     crc_q <= crc_d;
+        src_q <= src_d;     cnt_q <= cnt_d;     over_q <= over_d;
+        if (crc_init) begin
+            crc_q <= 32'hFFFFFFFF;
+        end else if (crc_en) begin
+            crc_q <= crc_next;
+        end
         k_q <= k_d;         ph_q <= ph_d;       i_q <= i_d;           mac_eq_q <= mac_eq_d;
         mtu_q <= mtu_d;     to_me_q <= to_me_d; half_q <= half_d;     val_q <= val_d;
         hit_q <= hit_d;     lidx_q <= lidx_d;   ladj_q <= ladj_d;     kind_q <= kind_d;
         aport_q <= aport_d; amtu_q <= amtu_d;   reason_q <= reason_d; rs_q <= rs_d;
         cpu_q <= cpu_d;     inj_q <= inj_d;     oport_q <= oport_d;   oidx_q <= oidx_d;
-        dend_q <= dend_d;   fcs_q <= fcs_d;     fk_q <= fk_d;
+        dend_q <= dend_d;   fcs_q <= fcs_d;     indata_q <= indata_d;     fk_q <= fk_d;
         ib_q <= ib_d;       ibv_q <= ibv_d;     ibl_q <= ibl_d;       iin_q <= iin_d;
         idone_q <= idone_d; hb_q <= hb_d;       ip_q <= ip_d;         idrop_q <= idrop_d;
         if (rx_beat && cnt_q < 16'd34) begin
@@ -896,13 +912,15 @@ module lr_core_serial #(
             seq_q <= 32'd0;
         end else begin
             st_q  <= st_d;
-            seq_q <= seq_d;
+            if (seq_inc) begin
+                seq_q <= seq_q + 32'd1;
+            end
         end
     end
 
     assign stat_idle = (st_q == S_IDLE) && cnt_idle;
 
-    wire unused_serial = ^{s_axis_rx_tkeep, s_axis_inject_tkeep, bw_addr, br_addr};   // addresses: BAW bits used
+    wire unused_serial = ^{s_axis_rx_tkeep, s_axis_inject_tkeep};
 
 endmodule
 

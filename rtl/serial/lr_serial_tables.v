@@ -1,23 +1,24 @@
 // lr_serial_tables: every lookup table of lr_core_serial in one 16-bit block RAM, read a word at a time.
 `default_nettype none
 
-// Layout (16-bit words; E = LPM_ENTRIES, A = ADJ_ENTRIES, N = N_PORTS, R = RADDR_ENTRIES):
-//   table 0 lpm   at 0,          8 words per entry: valid, value_hi, mask_hi, value_lo, mask_lo, adj
-//   table 1 adj   at 8E,         8 words per row:   {port, 6'b0, kind}, dmac (3 words), smac (3), mtu
-//   table 2 port  at 8E+8A,      4 words per port:  mac (3 words), mtu
-//   table 3 raddr at 8E+8A+4N,   2 words per entry: addr_hi, addr_lo (the valid bits are flip-flops,
-//                                                    cleared by reset as the contract asks)
+// Layout (16-bit words; each table a region of a power of two of entries, aligned to its size:
+// at the boards' sizes lpm 0-255, adj 256-383, port 384-391, raddr 392-399, two block RAMs):
+//   table 0 lpm   8 words per entry: valid, value_hi, mask_hi, value_lo, mask_lo, adj
+//   table 1 adj   8 words per row:   {port, 6'b0, kind}, dmac (3 words), smac (3), mtu
+//   table 2 port  4 words per port:  mac (3 words), mtu
+//   table 3 raddr 2 words per entry: addr_hi, addr_lo (the valid bits are flip-flops, cleared by
+//                                    reset as the contract asks)
 // The data path reads through the lookup port (table, index, word -> rdata one clock later) while
 // it owns the RAM (lk_own: from a frame's lookup to the end of its rewrite). A table write (CMD=1)
 // is copied from lr_csr's staging registers word by word when the data path does not own the RAM,
 // so a frame never sees half an entry (it waits for the copy to end before its lookup starts).
 //
 // Read-back (CMD=2): lr_csr takes tbl_*_rd_* one clock after tbl_*_re, too soon to read an entry
-// of up to 8 words. So each table keeps a copy of the entry at its staged INDEX (shadow registers
-// loaded straight from the RAM output, no logic in front of them): whenever a table's INDEX
-// changes or that table is written, the copy is fetched again, and `busy` (the core's csr_wait)
-// holds the register bus meanwhile. The host always writes INDEX before CMD, so the copy is
-// current when CMD=2 comes. An index beyond the table reads back zeros, as in lr_core.
+// of up to 8 words. So a copy of the entry is kept ready (registers loaded straight from the RAM
+// output): whenever a table's INDEX register is written, or the table is written, that table's
+// entry at its INDEX is fetched into the copy, and `busy` (the core's csr_wait) holds the register
+// bus meanwhile. The host always writes INDEX before CMD=2, so the copy is that entry when CMD=2
+// comes. An index beyond the table reads back zeros, as in lr_core.
 module lr_serial_tables #(
     parameter N_PORTS       = 2,     // port table entries
     parameter LPM_ENTRIES   = 32,    // LPM entries
@@ -37,6 +38,10 @@ module lr_serial_tables #(
     output wire [15:0] lk_rdata,      // the word addressed in the previous clock
     output wire [RADDR_ENTRIES-1:0] raddr_valid,
     output wire        busy,          // csr_wait: a write or a read-back fetch is pending
+
+    // the register bus (only INDEX writes are watched)
+    input  wire [15:0] csr_addr,
+    input  wire        csr_we,
 
     // lr_csr table ports
     input  wire        tbl_port_we,
@@ -85,12 +90,22 @@ module lr_serial_tables #(
     output wire [15:0] tbl_adj_rd_mtu
 );
 
-    localparam BASE_ADJ   = 8 * LPM_ENTRIES;
-    localparam BASE_PORT  = BASE_ADJ + 8 * ADJ_ENTRIES;
-    localparam BASE_RADDR = BASE_PORT + 4 * N_PORTS;
-    localparam WORDS      = BASE_RADDR + 2 * RADDR_ENTRIES;
+    // Each table's region is a power of two of words at a base aligned to its size, so an address
+    // is base | index | word (no adder): index widths, region sizes, bases.
+    localparam LIW        = (LPM_ENTRIES > 1)   ? $clog2(LPM_ENTRIES)   : 1;
+    localparam AIW        = (ADJ_ENTRIES > 1)   ? $clog2(ADJ_ENTRIES)   : 1;
+    localparam PIW        = (N_PORTS > 1)       ? $clog2(N_PORTS)       : 1;
+    localparam RIW        = (RADDR_ENTRIES > 1) ? $clog2(RADDR_ENTRIES) : 1;
+    localparam LPM_SZ     = 8 << LIW;
+    localparam ADJ_SZ     = 8 << AIW;
+    localparam PORT_SZ    = 4 << PIW;
+    localparam RADDR_SZ   = 2 << RIW;
+    localparam BASE_ADJ   = ((LPM_SZ + ADJ_SZ - 1) / ADJ_SZ) * ADJ_SZ;
+    localparam BASE_PORT  = ((BASE_ADJ + ADJ_SZ + PORT_SZ - 1) / PORT_SZ) * PORT_SZ;
+    localparam BASE_RADDR = ((BASE_PORT + PORT_SZ + RADDR_SZ - 1) / RADDR_SZ) * RADDR_SZ;
+    localparam WORDS      = BASE_RADDR + RADDR_SZ;
     localparam AW         = $clog2(WORDS);
-    localparam RW         = (RADDR_ENTRIES > 1) ? $clog2(RADDR_ENTRIES) : 1;
+    localparam RW         = RIW;
 
     localparam [1:0] T_LPM = 2'd0, T_ADJ = 2'd1, T_PORT = 2'd2;   // 3: raddr (the default branches)
 
@@ -102,14 +117,19 @@ module lr_serial_tables #(
     endgenerate
 
     // ---------------------------------------------------------------- which entries to copy
-    // per table: a write is pending (from CMD=1 until copied); the shadow holds INDEX's entry
+    // per table: a write is pending (from CMD=1 until copied); its entry is to be fetched for
+    // read-back (its INDEX register was written, or the table was written)
     reg  [3:0]  wr_pend_q;          // bit t: table t has a write to copy
-    reg  [3:0]  sh_ok_q;            // bit t: table t's entry at sh_idx_*_q was fetched since its last change
-    reg  [15:0] sh_idx_lpm_q, sh_idx_adj_q, sh_idx_port_q, sh_idx_raddr_q;
+    reg  [3:0]  fetch_q;            // bit t: fetch table t's entry at its INDEX
 
-    wire [3:0] we_pulse  = {tbl_raddr_we, tbl_port_we, tbl_adj_we, tbl_lpm_we};
-    wire [3:0] stale     = ~sh_ok_q | {tbl_raddr_index != sh_idx_raddr_q, tbl_port_index != sh_idx_port_q,
-                                       tbl_adj_index != sh_idx_adj_q, tbl_lpm_index != sh_idx_lpm_q};
+    wire [3:0] we_pulse = {tbl_raddr_we, tbl_port_we, tbl_adj_we, tbl_lpm_we};
+    // INDEX writes, seen on the bus in the clock lr_csr takes them (addresses of
+    // rtl/csr/registers.md: table blocks at 0x0100 port, 0x0200 raddr, 0x0300 lpm, 0x0400 adj,
+    // INDEX at offset 0; TestTableReadback fails if the map moves)
+    wire       idx_blk  = csr_we && (csr_addr[15:11] == 5'd0) && (csr_addr[7:0] == 8'd0);
+    wire [3:0] idx_wr   = {idx_blk && csr_addr[10:8] == 3'd2, idx_blk && csr_addr[10:8] == 3'd1,
+                           idx_blk && csr_addr[10:8] == 3'd4, idx_blk && csr_addr[10:8] == 3'd3};
+    wire [3:0] stale    = fetch_q;
 
     // the copy engine: one job (write or fetch of table t), one word per clock
     localparam [1:0] J_IDLE = 2'd0, J_WRITE = 2'd1, J_FETCH = 2'd2;
@@ -163,7 +183,7 @@ module lr_serial_tables #(
         if (rst) begin
             job_q     <= J_IDLE;
             wr_pend_q <= 4'd0;
-            sh_ok_q   <= 4'd0;
+            fetch_q   <= 4'd0;
             fv_q      <= 1'b0;
         end else begin
             fv_q <= (job_q == J_FETCH);
@@ -172,12 +192,9 @@ module lr_serial_tables #(
             end else if (job_last) begin
                 job_q <= J_IDLE;
             end
-            if (job_q == J_WRITE && job_last) begin
-                sh_ok_q[jt_q] <= 1'b0;        // fetch the written entry again
-            end
-            if (job_q == J_FETCH && job_last) begin
-                sh_ok_q[jt_q] <= 1'b1;
-            end
+            fetch_q <= (fetch_q & ~((job_q == J_FETCH && job_last) ? (4'd1 << jt_q) : 4'd0))
+                     | ((job_q == J_WRITE && job_last) ? (4'd1 << jt_q) : 4'd0)   // fetch the written entry
+                     | idx_wr;
             wr_pend_q <= (wr_pend_q & ~((job_q == J_WRITE && job_last) ? (4'd1 << jt_q) : 4'd0)) | we_pulse;
         end
     end
@@ -190,14 +207,6 @@ module lr_serial_tables #(
             jw_q <= jw_q + 3'd1;
         end
         fw_q <= jw_q;
-        if (job_q == J_FETCH && job_last) begin
-            case (jt_q)
-                T_LPM:   sh_idx_lpm_q   <= tbl_index;
-                T_ADJ:   sh_idx_adj_q   <= tbl_index;
-                T_PORT:  sh_idx_port_q  <= tbl_index;
-                default: sh_idx_raddr_q <= tbl_index;
-            endcase
-        end
     end
 
     // the job's index is inside its table: registered at the start (one comparator for all)
@@ -223,13 +232,16 @@ module lr_serial_tables #(
     wire [1:0]  a_t      = own_port ? lk_table : jt_q;
     wire [15:0] a_i      = own_port ? lk_index : tbl_index;
     wire [2:0]  a_w      = own_port ? lk_word  : jw_q;
+    localparam [AW-1:0] B_ADJ   = BASE_ADJ[AW-1:0];
+    localparam [AW-1:0] B_PORT  = BASE_PORT[AW-1:0];
+    localparam [AW-1:0] B_RADDR = BASE_RADDR[AW-1:0];
     reg  [AW-1:0] addr;
     always @* begin
         case (a_t)
-            T_LPM:   addr = (a_i[AW-1:0] << 3) + {{(AW-3){1'b0}}, a_w};
-            T_ADJ:   addr = BASE_ADJ[AW-1:0] + (a_i[AW-1:0] << 3) + {{(AW-3){1'b0}}, a_w};
-            T_PORT:  addr = BASE_PORT[AW-1:0] + (a_i[AW-1:0] << 2) + {{(AW-3){1'b0}}, a_w};
-            default: addr = BASE_RADDR[AW-1:0] + (a_i[AW-1:0] << 1) + {{(AW-3){1'b0}}, a_w};
+            T_LPM:   addr =           ({{(AW-LIW){1'b0}}, a_i[LIW-1:0]} << 3) | {{(AW-3){1'b0}}, a_w};
+            T_ADJ:   addr = B_ADJ   | ({{(AW-AIW){1'b0}}, a_i[AIW-1:0]} << 3) | {{(AW-3){1'b0}}, a_w};
+            T_PORT:  addr = B_PORT  | ({{(AW-PIW){1'b0}}, a_i[PIW-1:0]} << 2) | {{(AW-2){1'b0}}, a_w[1:0]};
+            default: addr = B_RADDR | ({{(AW-RIW){1'b0}}, a_i[RIW-1:0]} << 1) | {{(AW-1){1'b0}}, a_w[0]};
         endcase
     end
 
@@ -303,10 +315,18 @@ module lr_serial_tables #(
         if (job_start && !pick_write && pick_t == 2'd3) begin
             sh_ra_valid_q <= (pick_index < RADDR_ENTRIES[15:0]) && ra_valid_q[pick_index[RW-1:0]];
         end
-        if (fv_q) begin
-            sh_q[16*fw_q +: 16] <= fword;
-        end
     end
+    // one enable per word (a part select at a variable offset made yosys build multiplexers)
+    genvar gw;
+    generate
+        for (gw = 0; gw < 8; gw = gw + 1) begin : g_sh
+            always @(posedge clk) begin
+                if (fv_q && fw_q == gw) begin
+                    sh_q[16*gw +: 16] <= fword;
+                end
+            end
+        end
+    endgenerate
 
     assign tbl_lpm_rd_valid   = sh_q[0];
     assign tbl_lpm_rd_value   = {sh_q[31:16], sh_q[63:48]};
