@@ -12,12 +12,11 @@ RTL_CORE := $(sort $(wildcard rtl/core/*.v))
 RTL_CSR := rtl/csr/lr_csr.v
 RTL_LINK := $(sort $(wildcard rtl/link/*.v))
 RTL_TOP := $(sort $(wildcard rtl/top/*.v))
-# the one-frame-at-a-time core for the iCE40 boards (rtl/serial); it reuses lr_ip_checksum and
-# lr_defs.vh of rtl/core
+# the one-frame-at-a-time core for the iCE40 boards (rtl/serial); it includes lr_defs.vh of rtl/core
 RTL_SERIAL := $(sort $(wildcard rtl/serial/*.v))
 # the data plane alone (Vlr_core), and everything (lint, Vlr_router)
 RTL_CORE_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_CORE)
-RTL_SERIAL_SRCS := $(RTL_LIB) $(RTL_CSR) rtl/core/lr_ip_checksum.v $(RTL_SERIAL)
+RTL_SERIAL_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_SERIAL)
 RTL_SRCS := $(RTL_CORE_SRCS) $(RTL_SERIAL) $(RTL_LINK) $(RTL_TOP)
 RTL_HDRS := $(wildcard rtl/*/*.vh)
 # the management core (rtl/mgmt): the CPU, and a top with a block-RAM memory for place and route

@@ -396,15 +396,12 @@ module lr_core_serial #(
     wire       rx_last = rx_last_x[src_q[SW-1:0]];
     wire       csum_ok;
 
-    lr_ip_checksum #(
-        .DATA_WIDTH (8),
-        .BW         (16)
-    ) u_ip_checksum (
-        .clk     (clk),
-        .s_beat  (rx_beat),
-        .s_bidx  (cnt_q),
-        .s_tdata (rx_byte),
-        .ok      (csum_ok)
+    lr_serial_ipsum u_ipsum (
+        .clk  (clk),
+        .beat (rx_beat),
+        .idx  (cnt_q),
+        .data (rx_byte),
+        .ok   (csum_ok)
     );
 
     wire [4:0] early, reason;
@@ -553,7 +550,8 @@ module lr_core_serial #(
 
     // rewrite step rs: 0..11 MAC bytes (from adjacency words 1..6), 12 TTL, 13-14 checksum
     // c = u16(24) + 0x100, plus 1 when that reaches 0xFFFF (csum >= 0xFEFF): one adder
-    wire [15:0] csum_new = csum + 16'h0100 + {15'd0, csum >= 16'hFEFF};
+    wire        csum_wrap = (csum[15:8] == 8'hFF) || (csum == 16'hFEFF);    // csum >= 0xFEFF
+    wire [15:0] csum_new  = csum + {7'd0, 1'b1, 7'd0, csum_wrap};
 
     // ---------------------------------------------------------------- table port
     assign lk_req = (st_q == S_LK_WAIT);

@@ -30,19 +30,21 @@ module lr_serial_decide #(
 
     `include "lr_defs.vh"
 
-    // The comparisons of the contract on L = W - 4 are made on W itself (W >= 64 wherever they
-    // decide), which saves the subtractors: L > MAX  <=>  W > MAX+4;  L > mtu+18  <=>  W > mtu+22;
-    // L < 14+4ihl  <=>  W < 18+4ihl;  tot > L-14  <=>  tot+18 > W.
+    // The comparisons of the contract on L = W - 4 are made on W - 18 = L - 14 (W >= 64 wherever
+    // they decide): L > mtu+18 <=> (W-18)-4 > mtu;  L < 14+4ihl <=> W-18 < 4ihl;
+    // tot > L-14 <=> tot > W-18;  L > MAX <=> W > MAX+4 (a constant).
     localparam integer MAX_WI = MAX_FRAME_BYTES + 4;
     localparam [16:0]  MAX_W  = MAX_WI[16:0];
 
-    wire [3:0]  ver = b14[7:4];
-    wire [3:0]  ihl = b14[3:0];
-    wire [5:0]  hl  = {ihl, 2'b00};                             // 4*ihl
+    wire [3:0]  ver  = b14[7:4];
+    wire [3:0]  ihl  = b14[3:0];
+    wire [5:0]  hl   = {ihl, 2'b00};                            // 4*ihl
+    wire [15:0] wm18 = w - 16'd18;                              // L - 14
+    wire [15:0] wm22 = wm18 - 16'd4;                            // L - 18
 
-    wire giant   = w_over || ({1'b0, w} > MAX_W) || ({1'b0, w} > {1'b0, port_mtu} + 17'd22);
-    wire bad_hdr = (ver != 4'd4) || (ihl < 4'd5) || ({1'b0, w} < 17'd18 + {11'd0, hl})
-                || ((tot[15:6] == 10'd0) && (tot[5:0] < hl)) || ({1'b0, tot} + 17'd18 > {1'b0, w});
+    wire giant   = w_over || ({1'b0, w} > MAX_W) || (wm22 > port_mtu);
+    wire bad_hdr = (ver != 4'd4) || (ihl < 4'd5) || ((wm18[15:6] == 10'd0) && (wm18[5:0] < hl))
+                || ((tot[15:6] == 10'd0) && (tot[5:0] < hl)) || (tot > wm18);
     wire martian = (src[31:24] == 8'd0) || (src[31:24] == 8'd127) || (src[31:29] == 3'b111)
                 || (dst[31:24] == 8'd0) || (dst[31:24] == 8'd127)
                 || ((dst[31:28] == 4'hF) && (dst != 32'hFFFFFFFF));

@@ -142,14 +142,13 @@ module lr_serial_tables #(
 
     reg  [15:0] tbl_index;          // INDEX of table jt (or the candidate below)
     reg  [2:0]  last_word;
-    reg  [15:0] tbl_size;
 
     always @* begin
         case (jt_q)
-            T_LPM:   begin tbl_index = tbl_lpm_index;   last_word = 3'd5; tbl_size = LPM_ENTRIES[15:0];   end
-            T_ADJ:   begin tbl_index = tbl_adj_index;   last_word = 3'd7; tbl_size = ADJ_ENTRIES[15:0];   end
-            T_PORT:  begin tbl_index = tbl_port_index;  last_word = 3'd3; tbl_size = N_PORTS[15:0];       end
-            default: begin tbl_index = tbl_raddr_index; last_word = 3'd1; tbl_size = RADDR_ENTRIES[15:0]; end
+            T_LPM:   begin tbl_index = tbl_lpm_index;   last_word = 3'd5; end
+            T_ADJ:   begin tbl_index = tbl_adj_index;   last_word = 3'd7; end
+            T_PORT:  begin tbl_index = tbl_port_index;  last_word = 3'd3; end
+            default: begin tbl_index = tbl_raddr_index; last_word = 3'd1; end
         endcase
     end
 
@@ -209,22 +208,14 @@ module lr_serial_tables #(
         fw_q <= jw_q;
     end
 
-    // the job's index is inside its table: registered at the start (one comparator for all)
-    reg  [15:0] pick_index, pick_size;
-    always @* begin
-        case (pick_t)
-            T_LPM:   begin pick_index = tbl_lpm_index;   pick_size = LPM_ENTRIES[15:0];   end
-            T_ADJ:   begin pick_index = tbl_adj_index;   pick_size = ADJ_ENTRIES[15:0];   end
-            T_PORT:  begin pick_index = tbl_port_index;  pick_size = N_PORTS[15:0];       end
-            default: begin pick_index = tbl_raddr_index; pick_size = RADDR_ENTRIES[15:0]; end
-        endcase
-    end
+    // the job's index is inside its table: registered at the start
+    wire [3:0] in_range = {tbl_raddr_index < RADDR_ENTRIES[15:0], tbl_port_index < N_PORTS[15:0],
+                           tbl_adj_index < ADJ_ENTRIES[15:0], tbl_lpm_index < LPM_ENTRIES[15:0]};
     always @(posedge clk) begin
         if (job_start) begin
-            jin_q <= pick_index < pick_size;
+            jin_q <= in_range[pick_t];
         end
     end
-    wire unused_size = ^tbl_size;
 
     // ---------------------------------------------------------------- the RAM
     // address = base(table) + index * stride(table) + word, shared by the lookup port and the copy
@@ -313,7 +304,7 @@ module lr_serial_tables #(
     wire [15:0]  fword = rdata_q & {16{jin_q}};
     always @(posedge clk) begin
         if (job_start && !pick_write && pick_t == 2'd3) begin
-            sh_ra_valid_q <= (pick_index < RADDR_ENTRIES[15:0]) && ra_valid_q[pick_index[RW-1:0]];
+            sh_ra_valid_q <= in_range[3] && ra_valid_q[tbl_raddr_index[RW-1:0]];
         end
     end
     // one enable per word (a part select at a variable offset made yosys build multiplexers)
