@@ -4,8 +4,8 @@
 // A drop-in for lr_core at DATA_WIDTH 8 (the iCE40 boards, whose ports travel over a 3 Mbaud UART:
 // a frame every ~6,000 clocks at most). One frame is handled at a time, byte by byte:
 //   IDLE     round robin over the packet ports and the inject stream (whole frames)
-//   RX       the frame goes into lr_serial_buffer (at byte 16); the CRC (lr_crc32), the IP header
-//            checksum (lr_ip_checksum) and a 34-byte shift register of its first bytes watch it pass
+//   RX       the frame goes into lr_serial_buffer; the CRC (lr_crc32), the IP header checksum
+//            (lr_serial_ipsum) and a 34-byte shift register of its first bytes watch it pass
 //   LK_*     lr_serial_tables is read a 16-bit word per two clocks: the port row (MAC compare,
 //            MTU); then, for frames that pass rules 1-10 (lr_serial_decide `early`), the valid
 //            router addresses, the LPM entries from index 0 until the first match, the adjacency
@@ -88,10 +88,8 @@ module lr_core_serial #(
     localparam CPU0_I = 4*N_PORTS + 32;
     localparam IXW  = $clog2(((LPM_ENTRIES > RADDR_ENTRIES) ? LPM_ENTRIES : RADDR_ENTRIES) + 1);   // entry index
     localparam SW   = $clog2(N_PORTS + 1);                 // source index: the ports, then inject
-    localparam BAW  = $clog2(MAX_FRAME_BYTES + 20);       // frame buffer: 16 spare bytes, L, FCS
-    localparam [15:0] BUF_LIMIT = (1 << BAW) - 16;         // frame bytes the buffer holds
-    localparam [BAW-1:0] B16 = 16;                          // the frame's first byte in the buffer
-    localparam [BAW-1:0] B38 = 38, B40 = 40, B41 = 41;      // its TTL and checksum bytes
+    localparam BAW  = $clog2(MAX_FRAME_BYTES + 4);        // frame buffer: L and the FCS
+    localparam [BAW-1:0] B22 = 22, B24 = 24, B25 = 25;      // TTL and checksum bytes
     localparam [7:0]  NP   = N_PORTS[7:0];
     localparam RAW  = (RADDR_ENTRIES > 1) ? $clog2(RADDR_ENTRIES) : 1;   // raddr index width
     localparam [7:0]  CB   = CB_I[7:0];                     // first reason counter
@@ -341,7 +339,9 @@ module lr_core_serial #(
     reg          cpu_q, cpu_d;           // output: the CPU stream
     reg          inj_q, inj_d;           // output: an injected frame
     reg  [7:0]   oport_q, oport_d;       // output port
-    reg  [15:0]  oidx_q, oidx_d;         // output byte index (= buffer address of frame bytes)
+    reg  [15:0]  oidx_q, oidx_d;         // output frame byte (= buffer address)
+    reg          hph_q, hph_d;           // sending the punt header
+    reg  [3:0]   hc_q, hc_d;             // its byte
     reg  [15:0]  dend_q, dend_d;         // first index past the frame's data
     reg          fcs_q, fcs_d;           // sending the FCS
     reg          indata_q, indata_d;     // oidx_q < dend_q
@@ -446,11 +446,11 @@ module lr_core_serial #(
     wire        word_eq   = ((key ^ cmp_val) & cmp_mask) == 16'd0;
 
     // ---------------------------------------------------------------- output byte
-    reg  [7:0]  hdr_byte;                // punt header byte oidx
+    reg  [7:0]  hdr_byte;                // punt header byte hc
     wire [7:0]  egress = hit_q ? aport_q : PORT_NONE;
     wire [15:0] lidx16 = {{(16-IXW){1'b0}}, lidx_q};
     always @* begin
-        case (oidx_q[3:0])
+        case (hc_q)
             4'd0:    hdr_byte = seq_q[31:24];
             4'd1:    hdr_byte = seq_q[23:16];
             4'd2:    hdr_byte = seq_q[15:8];
@@ -478,7 +478,7 @@ module lr_core_serial #(
             obyte = fcs_byte;
         end else if (inj_q) begin
             obyte = idone_q ? 8'd0 : ib_q;
-        end else if (oidx_q < 16'd16) begin
+        end else if (hph_q) begin
             obyte = hdr_byte;
         end else if (indata_q) begin
             obyte = buf_rdata;
@@ -487,15 +487,15 @@ module lr_core_serial #(
         end
     end
     wire ovalid = (st_q == S_TX) && (!inj_q || fcs_q || idone_q || ibv_q);
-    wire olast  = cpu_q ? !next_in : (fcs_q && fk_q == 2'd3);
+    wire olast  = cpu_q ? (!hph_q && !next_in) : (fcs_q && fk_q == 2'd3);
     wire oready = cpu_q ? m_axis_cpu_tready : tx_ready_x[oport_q[SW-1:0]];
     wire ofire  = ovalid && oready;
     wire [15:0] oidx_n = oidx_q + 16'd1;
     // one comparator: the next byte still lies before dend (indata_q: the current one does)
     wire        next_in = oidx_n < dend_q;
-    // bytes sent, at the end: a punted frame stops at oidx 15+L (16+L bytes with its header);
-    // a port frame enters the FCS at 16 + its bytes before the FCS (then 4 more)
-    wire [15:0] tx_bytes = oidx_q + (cpu_q ? 16'd1 : 16'hFFF4);
+    // bytes sent, at the end: a punted frame stops at oidx L-1 (16+L bytes with its header);
+    // a port frame enters the FCS at oidx = its bytes before the FCS (then 4 more)
+    wire [15:0] tx_bytes = oidx_q + (cpu_q ? 16'd17 : 16'd4);
 
     genvar gq;
     generate
@@ -580,11 +580,12 @@ module lr_core_serial #(
         aport_d  = aport_q;  amtu_d   = amtu_q;   reason_d = reason_q; rs_d     = rs_q;
         cpu_d    = cpu_q;    inj_d    = inj_q;    oport_d  = oport_q;  oidx_d   = oidx_q;
         dend_d   = dend_q;   fcs_d    = fcs_q;    indata_d = indata_q;    fk_d     = fk_q;
+        hph_d    = hph_q;    hc_d     = hc_q;
         ib_d     = ib_q;     ibv_d    = ibv_q;    ibl_d    = ibl_q;
         iin_d    = iin_q;    idone_d  = idone_q;  hb_d     = hb_q;     ip_d     = ip_q;
         idrop_d  = idrop_q;
         ev_valid = 1'b0;     ev_index = 8'd0;     ev_delta = 16'd1;
-        bw_en    = 1'b0;     bw_addr  = B16 + cnt_q[BAW-1:0];               bw_data  = rx_byte;
+        bw_en    = 1'b0;     bw_addr  = cnt_q[BAW-1:0];               bw_data  = rx_byte;
         br_en    = 1'b0;     br_addr  = oidx_n[BAW-1:0];
 
         case (st_q)
@@ -607,7 +608,7 @@ module lr_core_serial #(
 
             S_RX: begin
                 if (rx_beat) begin
-                    bw_en = (cnt_q < BUF_LIMIT);
+                    bw_en = (cnt_q[15:BAW] == {(16-BAW){1'b0}});   // inside the buffer
                     if (cnt_q == 16'hFFFF) begin
                         over_d = 1'b1;
                     end else begin
@@ -741,7 +742,7 @@ module lr_core_serial #(
                     ph_d = !ph_q;
                     if (ph_q) begin
                         bw_en   = 1'b1;
-                        bw_addr = B16 + {{(BAW-4){1'b0}}, rs_q};
+                        bw_addr = {{(BAW-4){1'b0}}, rs_q};
                         bw_data = rs_q[0] ? lk_rdata[7:0] : lk_rdata[15:8];
                         rs_d    = rs_q + 4'd1;
                     end
@@ -749,9 +750,9 @@ module lr_core_serial #(
                     bw_en = 1'b1;
                     rs_d  = rs_q + 4'd1;
                     case (rs_q)
-                        4'd12:   begin bw_addr = B38; bw_data = ttl - 8'd1;     end
-                        4'd13:   begin bw_addr = B40; bw_data = csum_new[15:8]; end
-                        default: begin bw_addr = B41; bw_data = csum_new[7:0];  st_d = S_C_REASON; end
+                        4'd12:   begin bw_addr = B22; bw_data = ttl - 8'd1;     end
+                        4'd13:   begin bw_addr = B24; bw_data = csum_new[15:8]; end
+                        default: begin bw_addr = B25; bw_data = csum_new[7:0];  st_d = S_C_REASON; end
                     endcase
                 end
             end
@@ -760,15 +761,17 @@ module lr_core_serial #(
                 ev_valid = 1'b1;
                 ev_index = CB + {3'd0, reason_q};
                 if (ev_ready) begin
-                    oidx_d = 16'd16;
-                    dend_d = 16'd30 + tot;             // 16 + 14 + tot
+                    oidx_d = 16'd0;
+                    hph_d  = 1'b0;
+                    hc_d   = 4'd0;
+                    dend_d = 16'd14 + tot;
                     cpu_d  = 1'b0;
                     inj_d  = 1'b0;
                     oport_d = aport_q;
                     if (reason_q != R_FORWARD && reason_q < R_FIRST_DROP) begin
                         cpu_d  = 1'b1;
-                        oidx_d = 16'd0;
-                        dend_d = cnt_q + 16'd12;       // 16 + L
+                        hph_d  = 1'b1;
+                        dend_d = len_l;
                         st_d   = S_TX_PRIME;
                     end else if (reason_q == R_FORWARD && aport_q < NP) begin
                         st_d = S_TX_PRIME;
@@ -782,7 +785,7 @@ module lr_core_serial #(
                 br_en  = 1'b1;
                 br_addr = oidx_q[BAW-1:0];
                 crc_init = 1'b1;
-                indata_d = 1'b1;                       // oidx 0 (punt) or 16 (forward) < dend
+                indata_d = 1'b1;                       // byte 0 < dend
                 fcs_d  = 1'b0;
                 fk_d   = 2'd0;
                 st_d   = S_TX;
@@ -800,6 +803,10 @@ module lr_core_serial #(
                     if (fcs_q) begin
                         fk_d = fk_q + 2'd1;
                         if (fk_q == 2'd3) st_d = S_C_OUTF;
+                    end else if (hph_q) begin
+                        hc_d  = hc_q + 4'd1;
+                        hph_d = (hc_q != 4'd15);
+                        indata_d = 1'b1;
                     end else if (cpu_q) begin
                         if (olast) begin
                             st_d = S_C_OUTF;
@@ -814,7 +821,7 @@ module lr_core_serial #(
                             ibv_d   = 1'b0;
                             idone_d = ibl_q;
                         end
-                        if ((inj_q ? (idone_q || ibl_q) : !next_in) && oidx_n >= 16'd76) begin
+                        if ((inj_q ? (idone_q || ibl_q) : !next_in) && oidx_n >= 16'd60) begin
                             fcs_d = 1'b1;
                         end
                     end
@@ -852,8 +859,9 @@ module lr_core_serial #(
                             cpu_d   = 1'b0;
                             inj_d   = 1'b1;
                             oport_d = ip_q;
-                            oidx_d  = 16'd16;
-                            dend_d  = 16'd16;
+                            oidx_d  = 16'd0;
+                            dend_d  = 16'd0;
+                            hph_d   = 1'b0;
                             ibv_d   = 1'b0;
                             iin_d   = 1'b0;
                             idone_d = 1'b0;
@@ -899,6 +907,7 @@ module lr_core_serial #(
         hit_q <= hit_d;     lidx_q <= lidx_d;   ladj_q <= ladj_d;     kind_q <= kind_d;
         aport_q <= aport_d; amtu_q <= amtu_d;   reason_q <= reason_d; rs_q <= rs_d;
         cpu_q <= cpu_d;     inj_q <= inj_d;     oport_q <= oport_d;   oidx_q <= oidx_d;
+        hph_q <= hph_d;     hc_q <= hc_d;
         dend_q <= dend_d;   fcs_q <= fcs_d;     indata_q <= indata_d;     fk_q <= fk_d;
         ib_q <= ib_d;       ibv_q <= ibv_d;     ibl_q <= ibl_d;       iin_q <= iin_d;
         idone_q <= idone_d; hb_q <= hb_d;       ip_q <= ip_d;         idrop_q <= idrop_d;

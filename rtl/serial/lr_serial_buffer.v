@@ -1,9 +1,9 @@
 // lr_serial_buffer: lr_core_serial's one frame buffer, 8 bits wide, one write and one registered read port.
 `default_nettype none
 
-// The frame being handled sits at byte 16 onwards (bytes 0-15 stay unused: there the output
-// index of a punted frame walks its punt header, so buffer address = output index). The read
-// register holds its byte while `re` is low, so it serves as the output stage of the stream.
+// Byte k of the frame being handled sits at address k (2^AW >= MAX_FRAME_BYTES + 4: the frame and
+// its FCS). The read register holds its byte while `re` is low, so it serves as the output stage
+// of the stream.
 module lr_serial_buffer #(
     parameter AW = 11               // address width: 2^AW bytes
 ) (
