@@ -170,6 +170,7 @@ lint-rtl: deps
 	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core_serial rtl/lint/verilator.vlt $(RTL_SERIAL_SRCS)
 	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core_serial rtl/lint/verilator.vlt $(SERIAL_PARAMS) $(RTL_SERIAL_SRCS)
 	verilator --lint-only -Wall $(RTL_INC) --top-module lr_router rtl/lint/verilator.vlt $(RTL_SRCS)
+	verilator --lint-only -Wall $(RTL_INC) --top-module lr_router_link rtl/lint/verilator.vlt -GSERIAL_CORE=1 $(RTL_SRCS)
 	@for f in $(RTL_SRCS); do \
 	  m=$$(basename $$f .v); \
 	  if echo " $(YOSYS_PARSE_ONLY) " | grep -q " $$m "; then \
