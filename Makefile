@@ -212,10 +212,12 @@ test: deps gen-check deps-ice40 deps-ecp5
 	[ $$rc = 0 ] && [ "$$(cat $(BUILD)/test-bits.rc)" = 0 ]
 
 # The co-simulation suites of cosim/ against lr_core_serial (build/vsim_serial, the iCE40 boards'
-# sizes) instead of lr_core.
+# sizes) instead of lr_core; then the host-link suite against the HX8K top built with it.
 .PHONY: test-serial synth-serial
 test-serial: vsim
 	$(GO) test -tags $(TAGS),serialcore -count=1 -timeout 20m ./cosim/
+	$(MAKE) boardsim-serial
+	$(GO) test -tags $(TAGS),boardsim -count=1 -timeout 15m ./test/hostlink/
 
 # iCE40 resources of lr_core_serial (with lr_csr) and of lr_core at the HX8K board's parameters,
 # synthesised the same way (synth_ice40, flattened, -DLR_SYNTHESIS); no place and route.
@@ -252,6 +254,27 @@ bit:
 # suite under -tags verilator,boardsim.
 boardsim: deps $(VSIM)/libverilated.a
 	$(GO) run ./cmd/lrboard sim $(BOARD)
+
+# The HX8K board's top with lr_core_serial (SERIAL_CORE=1 added to its lr_router_link, in a copy
+# under build/boardsim/src; board.json stays as it is) as the simulated board that
+# `go test -tags verilator,boardsim ./test/hostlink/` links: the host-link suite, table loads under
+# traffic included, against the serial core over the real link.
+SERIAL_BOARD := hx8k
+.PHONY: boardsim-serial
+boardsim-serial: deps $(VSIM)/libverilated.a
+	rm -rf $(BUILD)/boardsim && mkdir -p $(BUILD)/boardsim/src $(BUILD)/boardsim/obj
+	sed 's/^\(\s*\)\.N_PORTS\(\s*\)(N_PORTS),/&\n\1.SERIAL_CORE     (1),/' boards/$(SERIAL_BOARD)/lr_board_$(SERIAL_BOARD).v > $(BUILD)/boardsim/src/lr_board_$(SERIAL_BOARD).v
+	grep -q 'SERIAL_CORE' $(BUILD)/boardsim/src/lr_board_$(SERIAL_BOARD).v
+	$(GO) run ./cmd/lrboard files $(SERIAL_BOARD) | sed -n 's/^sim //p' \
+	  | sed 's#boards/$(SERIAL_BOARD)/lr_board_$(SERIAL_BOARD).v#$(BUILD)/boardsim/src/lr_board_$(SERIAL_BOARD).v#' > $(BUILD)/boardsim/args.txt
+	verilator --cc --prefix Vlr_router -O3 --x-assign fast --x-initial unique --trace-fst -Wno-fatal -Wno-lint -Wno-style \
+	  --Mdir $(BUILD)/boardsim/obj $(RTL_INC) -GBUILD_ID=32\'h$(GIT_ID) -GBUILD_DATE=32\'d$(BUILD_DATE) $$(cat $(BUILD)/boardsim/args.txt)
+	$(MAKE) -s -C $(BUILD)/boardsim/obj -f Vlr_router.mk -j$(JOBS) Vlr_router__ALL.a OPT_FAST=-O2 OPT_GLOBAL=-O2 >/dev/null
+	g++ -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(BUILD)/boardsim/obj -Icosim/vboard/csrc -Icosim/csrc \
+	  -DLR_BOARD=$(SERIAL_BOARD) $(SERIAL_DEFS) -DLR_CLK_HZ=24000000 -DLR_UART_DIV=8 -DLR_RX_BUF_BYTES=2048 -DLR_RESP_BUF_BYTES=512 \
+	  -DLR_BUILD_ID=0x$(GIT_ID)u -DLR_BUILD_DATE=$(BUILD_DATE)u '-DLR_BOARD_IDLE(t)=((((t)->LED >> 1) & 1) == 0)' \
+	  -c cosim/vboard/csrc/vboard.cpp -o $(BUILD)/boardsim/vboard.o
+	ar rcs $(BUILD)/boardsim/libvboard.a $(BUILD)/boardsim/vboard.o
 
 # Each board top in Verilator passes the host-link suite (test/hostlink), and Linux hosts in
 # namespaces ping across it with its ports bridged to TAP interfaces (test/e2e, root), one board

@@ -130,6 +130,11 @@ module lr_serial_tables #(
     wire [3:0] idx_wr   = {idx_blk && csr_addr[10:8] == 3'd2, idx_blk && csr_addr[10:8] == 3'd1,
                            idx_blk && csr_addr[10:8] == 3'd4, idx_blk && csr_addr[10:8] == 3'd3};
     wire [3:0] stale    = fetch_q;
+    // an INDEX or CMD write on the bus now: csr_wait rises in this very clock, so a bus master
+    // that decides its next access from csr_wait one clock ahead (lr_link_exec) holds it until
+    // the fetch or the copy (which reads lr_csr's staging registers) is done
+    wire       tbl_cmd  = csr_we && (csr_addr[15:11] == 5'd0) && (csr_addr[10:8] != 3'd0)
+                       && (csr_addr[10:8] <= 3'd4) && (csr_addr[7:3] == 5'd0);
 
     // the copy engine: one job (write or fetch of table t), one word per clock
     localparam [1:0] J_IDLE = 2'd0, J_WRITE = 2'd1, J_FETCH = 2'd2;
@@ -337,7 +342,7 @@ module lr_serial_tables #(
     assign tbl_raddr_rd_addr  = {sh_q[15:0], sh_q[31:16]};
 
     assign lk_gnt = (job_q == J_IDLE);
-    assign busy      = (|wr_pend_q) || (|we_pulse) || (|stale) || (job_q != J_IDLE) || fv_q;
+    assign busy      = tbl_cmd || (|wr_pend_q) || (|we_pulse) || (|stale) || (job_q != J_IDLE) || fv_q;
 
     wire unused_re = ^{a_i, tbl_port_re, tbl_raddr_re, tbl_lpm_re, tbl_adj_re};
 
