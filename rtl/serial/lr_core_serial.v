@@ -17,9 +17,10 @@
 //   C_*      each counter event is one read-modify-write of lr_serial_counters' block RAM
 // Every input waits on tready while a frame is in process; nothing is dropped for lack of space.
 // The register block is lr_csr, wired as in lr_core; table writes and read-backs go through
-// lr_serial_tables, which holds csr_wait while it copies an entry.
-// A 60-byte frame (W = 64) forwarded: 64 clocks in, ~35 + 2*(4 + 2*R_valid + 12*k) table clocks
-// (k = LPM entries tried), 24+3 rewrite clocks, 68 out, 10 counter clocks (see README.md).
+// lr_serial_tables, which holds csr_wait while it copies or fetches an entry.
+// A 60-byte frame (W = 64) forwarded: 64 clocks in, 8 for the port row, 4 per valid router
+// address, 2 per empty LPM entry and 6 to 12 per valid one tried, 4 for the adjacency, 27 to
+// rewrite, 68 out, about 12 for counters: ~300 clocks with test/configs/board.conf (README.md).
 module lr_core_serial #(
     parameter N_PORTS         = 4,              // packet ports (1..255; tuser 255 marks injected frames)
     parameter DATA_WIDTH      = 8,              // stream width: must be 8 here (lr_core: 8..128, default 64)
