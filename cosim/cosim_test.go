@@ -216,3 +216,36 @@ func TestWaveform(t *testing.T) {
 		t.Fatalf("waveform is only %d bytes", st.Size())
 	}
 }
+
+// TestCosimInject: injected frames (inject header then frame, no FCS) between port traffic: every
+// port and one that does not exist, nothing or one byte after the header, frames shorter than
+// the 60-byte pad, long ones (3,000 bytes: more than the serial core's frame buffer, which an
+// injected frame never enters), any version byte.
+func TestCosimInject(t *testing.T) {
+	im := demoImage(t)
+	port := FromTraffic(traffic.Mix(im, 31, 400, traffic.MixOptions{}))
+	var in []Input
+	for i, n := range []int{0, 1, 2, 14, 59, 60, 61, 64, 100, 1500, 3000} {
+		for p := 0; p <= im.Sizes.Ports; p++ {
+			w := make([]byte, 8+n)
+			w[0], w[1] = 1, byte(p)
+			if i%3 == 2 {
+				w[0] = 7 // the version is not checked
+			}
+			for k := 8; k < len(w); k++ {
+				w[k] = byte(k*13 + n + p)
+			}
+			in = append(in, Input{Port: -1, Wire: w})
+			if len(port) > 0 {
+				in = append(in, port[0])
+				port = port[1:]
+			}
+		}
+	}
+	in = append(in, Input{Port: -1, Wire: []byte{1, 0, 0, 0}}) // ends inside the header
+	in = append(in, port...)
+	res := mustAgree(t, "inject", im, in, Options{Seed: 5, InStallPct: 25, OutStallPct: 25})
+	if res.Counters.InjectFrames == 0 || res.Counters.InjectDropped == 0 {
+		t.Fatalf("inject_frames %d, inject_dropped %d: both paths should have run", res.Counters.InjectFrames, res.Counters.InjectDropped)
+	}
+}
