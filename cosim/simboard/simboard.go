@@ -86,6 +86,10 @@ func New(opt Options) (*Board, error) {
 			s.Close()
 			return nil, fmt.Errorf("simboard: tap on port %d: the board has %d ports", port, s.info.Ports)
 		}
+		if !s.info.HasPins(port) {
+			s.Close()
+			return nil, fmt.Errorf("simboard: tap on port %d: %s carries it over the host link, so the host bridges it (linerate router --tap port%d=IFNAME)", port, s.info.Board, port)
+		}
 		f, err := tap.Open(name)
 		if err != nil {
 			s.Close()
