@@ -29,7 +29,7 @@ module lr_board_colorlight #(
     parameter LPM_BRAM         = 1,         // block-RAM TCAM
     parameter COUNTERS_RAM     = 1,         // counters in block RAM
     parameter RES_DEPTH        = 2,         // results queued per port (lookup credits), a power of two >= 2
-    parameter LPM_ENTRIES      = 128,       // LPM (TCAM) entries
+    parameter LPM_ENTRIES      = 64,        // LPM (TCAM) entries
     parameter ADJ_ENTRIES      = 64,        // adjacency rows
     parameter RADDR_ENTRIES    = 8,         // router addresses
     parameter MAX_FRAME_BYTES  = 1536,      // longest frame
