@@ -12,6 +12,8 @@ import (
 	"github.com/linerate/linerate/cosim/traffic"
 	"github.com/linerate/linerate/cosim/vboard"
 	"github.com/linerate/linerate/hostdrv"
+	"github.com/linerate/linerate/hostdrv/link"
+	"github.com/linerate/linerate/hostdrv/punt"
 	"github.com/linerate/linerate/test/configs"
 )
 
@@ -66,6 +68,12 @@ func send(ctx context.Context, t testing.TB, b *simboard.Board, d *hostdrv.Devic
 	if err := d.InjectPipeline(ctx, p, wire); err != nil {
 		t.Error(err)
 	}
+}
+
+// sendable says whether send can put wire into port p: any frame on pins, on a link port one
+// that fits an INJECT request into the device's receive buffer.
+func sendable(b *simboard.Board, d *hostdrv.Device, p int, wire []byte) bool {
+	return b.Info().HasPins(p) || punt.InjectHeaderLen+len(wire)+link.Overhead <= d.Info().RxBufBytes
 }
 
 // portOut is what leaves the packet ports: the pins of ports that have them, and PORT_TX for
