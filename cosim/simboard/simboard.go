@@ -42,7 +42,7 @@ type Stats struct {
 	FramesOut    uint64 // frames out of simulated ports
 	FramesLost   uint64 // of them dropped because Out was not drained
 	Resets       uint64
-	ProtocolErrs uint64
+	ProtocolErrs uint64 // output beats that broke the stream rules; on a board top's RGMII port, frames that broke RGMII
 }
 
 // Board is a running simulated board.

@@ -37,10 +37,11 @@ func TestLargeConfFileCurrent(t *testing.T) {
 	}
 }
 
-// TestThreePortFitsColorlight: the Colorlight's tables (128 LPM, 64 adjacencies, 8 router
-// addresses) hold ThreePort with the board suites' route count and room for make-before-break.
+// TestThreePortFitsColorlight: half the Colorlight's tables (64 LPM entries, 64 adjacencies, 8
+// router addresses) hold ThreePort with the board suites' route count: the other half is room
+// for make-before-break.
 func TestThreePortFitsColorlight(t *testing.T) {
-	sizes := tables.Sizes{Ports: 3, LPM: 64, Adj: 32, RAddr: 8} // half: the other half for make-before-break
+	sizes := tables.Sizes{Ports: 3, LPM: 32, Adj: 32, RAddr: 8}
 	for v := 0; v < 3; v++ {
 		c, err := tables.ParseConfig("three.conf", strings.NewReader(ThreePort(12, v)), sizes)
 		if err != nil {

@@ -170,4 +170,8 @@ func TestForwardAcrossPortKinds(t *testing.T) {
 			t.Errorf("no frame forwarded %s", k)
 		}
 	}
+	// the simulated PHYs saw every transmitted frame well formed (TXC, preamble, SFD, no TX_ER)
+	if st := b.Stats(); st.ProtocolErrs != 0 || st.FramesLost != 0 {
+		t.Errorf("board stats %+v", st)
+	}
 }

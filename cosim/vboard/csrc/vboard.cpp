@@ -258,11 +258,10 @@ struct RgmiiPort {
             return false;
         }
         if (tx.empty()) return false;
-        // a frame ended: 7 x 0x55, the SFD, the frame
-        size_t n = 0;
-        while (n < tx.size() && tx[n] == 0x55) n++;
-        bool ok = n == 7 && n < tx.size() && tx[n] == 0xD5;
-        if (ok) out->assign(tx.begin() + n + 1, tx.end());
+        // a frame ended: 7 x 0x55, the SFD, the frame (whose first byte may be 0x55 too)
+        static const uint8_t pre[8] = {0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0xD5};
+        bool ok = tx.size() > 8 && std::memcmp(tx.data(), pre, 8) == 0;
+        if (ok) out->assign(tx.begin() + 8, tx.end());
         else (*errors)++;
         tx.clear();
         return ok;
