@@ -29,17 +29,17 @@ module lr_board_colorlight #(
     parameter LPM_BRAM         = 1,         // block-RAM TCAM
     parameter COUNTERS_RAM     = 1,         // counters in block RAM
     parameter RES_DEPTH        = 2,         // results queued per port (lookup credits), a power of two >= 2
-    parameter LPM_ENTRIES      = 64,        // LPM (TCAM) entries
-    parameter ADJ_ENTRIES      = 64,        // adjacency rows
-    parameter RADDR_ENTRIES    = 8,         // router addresses
+    parameter LPM_ENTRIES      = 32,        // LPM (TCAM) entries
+    parameter ADJ_ENTRIES      = 32,        // adjacency rows
+    parameter RADDR_ENTRIES    = 4,         // router addresses
     parameter MAX_FRAME_BYTES  = 1536,      // longest frame
     parameter RX_FIFO_DEPTH    = 2048,      // ingress frame FIFO beats per port
     parameter CLK_HZ           = 48000000,  // core clock (the PLL output)
     parameter UART_DIV         = 16,        // clocks per UART bit
-    parameter RX_BUF_BYTES     = 4096,      // longest request frame
+    parameter RX_BUF_BYTES     = 2048,      // longest request frame
     parameter RESP_BUF_BYTES   = 1024,      // longest answer payload
-    parameter PUNT_FIFO_BYTES  = 4096,      // punt FIFO bytes
-    parameter PORT_FIFO_BYTES  = 4096,      // bytes of each port's FIFO toward the host
+    parameter PUNT_FIFO_BYTES  = 2048,      // punt FIFO bytes
+    parameter PORT_FIFO_BYTES  = 2048,      // bytes of each port's FIFO toward the host
     parameter ETH_FIFO_BYTES   = 2048,      // each MAC's receive and transmit FIFO, a power of two >= MAX_FRAME_BYTES
     parameter RX_DELAY_PS      = 2000,      // FPGA delay on RXD/RX_CTL (0 if the PHY delays RXC)
     parameter TXC_DELAY_PS     = 0,         // FPGA delay on TXC (0: the PHY delays it)
