@@ -125,8 +125,9 @@ func checkForwarding(t *testing.T, ctx context.Context, d *hostdrv.Device, b *si
 	}
 	// Frames on RGMII pins arrive at wire speed, while a link port and the punt FIFO drain at
 	// the UART's: sent in batches of at most batchBytes toward any one port (or the host),
-	// waiting for each batch to leave, so that no FIFO of the path drops what the model forwards.
-	const batchBytes = 3000
+	// waiting for each batch to leave, so that no FIFO of the path drops what the model forwards
+	// (the smallest is a board's 2 KB link port FIFO, which also holds at most 32 frames).
+	const batchBytes = 1800
 	queued := map[int]int{} // bytes this batch sends toward each egress port, -1 the host
 	for _, f := range frames {
 		wire := model.AppendFCS(append([]byte(nil), f.Data...))
