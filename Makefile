@@ -106,10 +106,16 @@ $(VMOD)/ipcsum$(1)/Vlr_ip_checksum$(1)__ALL.a: rtl/core/lr_ip_checksum.v Makefil
 endef
 $(foreach w,8 128,$(eval $(call VMOD_IPCSUM,$(w))))
 
-VMOD_LIBS := $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum8/Vlr_ip_checksum8__ALL.a $(VMOD)/ipcsum128/Vlr_ip_checksum128__ALL.a
+$(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a: rtl/core/lr_lpm_tcam_bram.v Makefile
+	@mkdir -p $(VMOD)/tcam
+	verilator $(VMOD_FLAGS) --top-module lr_lpm_tcam_bram -GENTRIES=40 --Mdir $(VMOD)/tcam rtl/core/lr_lpm_tcam_bram.v
+	$(MAKE) -s -C $(VMOD)/tcam -f Vlr_lpm_tcam_bram.mk Vlr_lpm_tcam_bram__ALL.a >/dev/null
+
+VMOD_LIBS := $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum8/Vlr_ip_checksum8__ALL.a $(VMOD)/ipcsum128/Vlr_ip_checksum128__ALL.a \
+	$(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a
 $(VMOD)/libvmod.a: $(VMOD_LIBS) cosim/vmod/csrc/vmod.cpp cosim/vmod/csrc/vmod.h
 	g++ -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
-	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum8 -I$(VMOD)/ipcsum128 -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
+	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum8 -I$(VMOD)/ipcsum128 -I$(VMOD)/tcam -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
 	rm -f $@
 	ar rcs $@ $(VMOD)/vmod.o $(VMOD)/crc32/verilated.o $(VMOD)/crc32/verilated_threads.o
 

@@ -7,7 +7,7 @@ package vmod
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/csrc
-#cgo LDFLAGS: ${SRCDIR}/../../build/vmod/libvmod.a ${SRCDIR}/../../build/vmod/crc32/Vlr_crc32__ALL.a ${SRCDIR}/../../build/vmod/ipcsum8/Vlr_ip_checksum8__ALL.a ${SRCDIR}/../../build/vmod/ipcsum128/Vlr_ip_checksum128__ALL.a ${SRCDIR}/../../build/vmod/libvmod.a -lstdc++ -lm -lpthread
+#cgo LDFLAGS: ${SRCDIR}/../../build/vmod/libvmod.a ${SRCDIR}/../../build/vmod/crc32/Vlr_crc32__ALL.a ${SRCDIR}/../../build/vmod/ipcsum8/Vlr_ip_checksum8__ALL.a ${SRCDIR}/../../build/vmod/ipcsum128/Vlr_ip_checksum128__ALL.a ${SRCDIR}/../../build/vmod/tcam/Vlr_lpm_tcam_bram__ALL.a ${SRCDIR}/../../build/vmod/libvmod.a -lstdc++ -lm -lpthread
 #include "vmod.h"
 */
 import "C"
@@ -68,4 +68,48 @@ func IPChecksum(cs []IPChecksumCase) {
 		cs[i].OK8 = io[i].ok8 != 0
 		cs[i].OK128 = io[i].ok128 != 0
 	}
+}
+
+// TCAMEntries is the ENTRIES the harness builds lr_lpm_tcam_bram with.
+const TCAMEntries = C.VMOD_TCAM_ENTRIES
+
+// TCAMClock is one clock of lr_lpm_tcam_bram: the inputs before the edge, the outputs after it.
+type TCAMClock struct {
+	Rst      bool
+	Lookup   bool   // req_valid
+	Key      uint32 // req_key
+	Write    bool   // tbl_lpm_we
+	Read     bool   // tbl_lpm_re
+	Index    uint16
+	WrValid  bool
+	WrValue  uint32
+	WrMask   uint32
+	WrAdj    uint16
+	Resp     bool // resp_valid (3 clocks after Lookup)
+	Hit      bool
+	HitIndex uint16
+	HitAdj   uint16
+	RdValid  bool
+	RdValue  uint32
+	RdMask   uint32
+	RdAdj    uint16
+	Busy     bool
+}
+
+// TCAMStep runs one clock of the harness's lr_lpm_tcam_bram (one instance for the process).
+func TCAMStep(c *TCAMClock) {
+	var io C.vmod_tcam_io
+	b := func(v bool) C.uint8_t {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	io.rst, io.req_valid, io.req_key = b(c.Rst), b(c.Lookup), C.uint32_t(c.Key)
+	io.we, io.re, io.index = b(c.Write), b(c.Read), C.uint16_t(c.Index)
+	io.wr_valid, io.wr_value, io.wr_mask, io.wr_adj = b(c.WrValid), C.uint32_t(c.WrValue), C.uint32_t(c.WrMask), C.uint16_t(c.WrAdj)
+	C.vmod_tcam_step(&io)
+	c.Resp, c.Hit, c.HitIndex, c.HitAdj = io.resp_valid != 0, io.resp_hit != 0, uint16(io.resp_index), uint16(io.resp_adj)
+	c.RdValid, c.RdValue, c.RdMask, c.RdAdj = io.rd_valid != 0, uint32(io.rd_value), uint32(io.rd_mask), uint16(io.rd_adj)
+	c.Busy = io.busy != 0
 }

@@ -50,9 +50,15 @@ func TestMapHasNoOverlaps(t *testing.T) {
 			add(tb.Base+TableDataOff+uint16(4*k), tb.Name+"."+f.Name)
 		}
 	}
+	if CounterBase&(CounterBase-1) != 0 {
+		t.Errorf("COUNTER_BASE 0x%04x is not a power of two (lr_csr decodes the word index below it)", CounterBase)
+	}
 	for a := range seen {
 		if a >= CounterBase {
 			t.Errorf("0x%04x collides with the counters", a)
+		}
+		if a%4 != 0 {
+			t.Errorf("0x%04x is not a word address", a)
 		}
 	}
 }

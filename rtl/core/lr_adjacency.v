@@ -2,11 +2,16 @@
 `default_nettype none
 
 // One row per adjacency index. A lookup of an index beyond the table reads an all-zero row (kind
-// glean, port 0, MACs 0, MTU 0), the same as an empty row. Rows are written whole in one clock.
+// glean, port 0, MACs 0, MTU 0), the same as an empty row. Rows are written whole in one clock,
+// the first clock from the write command on without a lookup: `busy` holds the register bus
+// meanwhile (lr_link_exec csr_wait), so the row's fields stay put. No row is ever read and
+// written in the same clock (no_rw_check: yosys need not emulate the old data on a collision,
+// which block RAMs leave undefined, with a row of flip-flops and multiplexers per copy).
 module lr_adjacency #(
     parameter ENTRIES = 256     // adjacency rows, 1..65536
 ) (
     input  wire        clk,
+    input  wire        rst,
 
     // lookup
     input  wire        req_valid,
@@ -34,7 +39,8 @@ module lr_adjacency #(
     output reg  [31:0] tbl_adj_rd_dmac_lo,
     output reg  [15:0] tbl_adj_rd_smac_hi,
     output reg  [31:0] tbl_adj_rd_smac_lo,
-    output reg  [15:0] tbl_adj_rd_mtu
+    output reg  [15:0] tbl_adj_rd_mtu,
+    output wire        busy           // a write is waiting for a clock without a lookup
 );
 
     localparam IW = (ENTRIES > 1) ? $clog2(ENTRIES) : 1;
@@ -46,10 +52,23 @@ module lr_adjacency #(
         end
     endgenerate
 
-    reg [RW-1:0] rows [0:ENTRIES-1];   // lookup copy
-    reg [RW-1:0] rows_rb [0:ENTRIES-1]; // readback copy (a second read port, as a duplicated RAM)
+    (* no_rw_check *) reg [RW-1:0] rows [0:ENTRIES-1];    // lookup copy
+    (* no_rw_check *) reg [RW-1:0] rows_rb [0:ENTRIES-1]; // readback copy (a second read port, as a duplicated RAM)
 
-    wire          wr_en   = tbl_adj_we && ({16'd0, tbl_adj_index} < ENTRIES);
+    // a write command waits while lookups read (at most one lookup per frame and port)
+    reg           wr_pend_q;
+    wire          wr_req  = tbl_adj_we || wr_pend_q;
+    wire          wr_en   = wr_req && !req_valid && ({16'd0, tbl_adj_index} < ENTRIES);
+    assign busy = wr_req;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            wr_pend_q <= 1'b0;
+        end else begin
+            wr_pend_q <= wr_req && req_valid;
+        end
+    end
+
     wire [IW-1:0] widx    = tbl_adj_index[IW-1:0];
     wire [RW-1:0] wr_row  = {tbl_adj_wr_mtu, tbl_adj_wr_smac_hi, tbl_adj_wr_smac_lo,
                              tbl_adj_wr_dmac_hi, tbl_adj_wr_dmac_lo, tbl_adj_wr_port, tbl_adj_wr_kind};

@@ -274,15 +274,36 @@ module lr_counters #(
                 .stat_empty (r_empty)
             );
 
-            integer j;
+            // Frame-count slots keep 8 bits (yosys drops the rest): between two visits of the scan
+            // a port brings a handful of frames (a burst of register-block reads of counters, at
+            // most 255 clocks, then a request over the UART, is all that holds the updater back).
+            function frame_slot;
+                input integer j;
+                begin
+                    frame_slot = (j < 4 * N_PORTS) ? (j % 4 == 0 || j % 4 == 2) : (j - 4 * N_PORTS != 1);
+                end
+            endfunction
+
+            integer         j, jn;
+            reg [20*NS-1:0] nxt;
+            always @* begin
+                for (jn = 0; jn < NS; jn = jn + 1) begin
+                    if (pick_s && sp_q == jn[SW-1:0]) begin
+                        nxt[20*jn +: 20] = inc[20*jn +: 20];           // taken: only the new
+                    end else begin
+                        nxt[20*jn +: 20] = pend_q[20*jn +: 20] + inc[20*jn +: 20];
+                    end
+                end
+            end
+
             always @(posedge clk) begin
                 for (j = 0; j < NS; j = j + 1) begin
                     if (zero) begin
                         pend_q[20*j +: 20] <= 20'd0;
-                    end else if (pick_s && sp_q == j[SW-1:0]) begin
-                        pend_q[20*j +: 20] <= inc[20*j +: 20];           // taken: only the new
+                    end else if (frame_slot(j)) begin
+                        pend_q[20*j +: 20] <= {12'd0, nxt[20*j +: 8]};
                     end else begin
-                        pend_q[20*j +: 20] <= pend_q[20*j +: 20] + inc[20*j +: 20];
+                        pend_q[20*j +: 20] <= nxt[20*j +: 20];
                     end
                 end
                 if (pick_r || pick_s) begin

@@ -40,7 +40,7 @@ module lr_lookup #(
     output wire                   stat_reason_valid,
     output wire [4:0]             stat_reason,
     output wire                   stat_idle,
-    output wire                   tbl_busy,       // a table write in progress (lr_lpm_tcam_bram)
+    output wire                   tbl_busy,       // a table write in progress (lr_lpm_tcam_bram, lr_adjacency)
 
     // table access (lr_csr)
     input  wire                   tbl_port_we,
@@ -239,6 +239,9 @@ module lr_lookup #(
     // ---------------------------------------------------------------- A, B, C: LPM
     wire        lpm_valid, lpm_hit;
     wire [15:0] lpm_index, lpm_adj;
+    wire        lpm_busy, adj_busy;     // a table write in progress: the register bus waits
+
+    assign tbl_busy = lpm_busy || adj_busy;
 
     generate
         if (LPM_BRAM != 0) begin : g_lpm_bram
@@ -264,7 +267,7 @@ module lr_lookup #(
                 .tbl_lpm_rd_value (tbl_lpm_rd_value),
                 .tbl_lpm_rd_mask  (tbl_lpm_rd_mask),
                 .tbl_lpm_rd_adj   (tbl_lpm_rd_adj),
-                .busy             (tbl_busy)
+                .busy             (lpm_busy)
             );
         end else begin : g_lpm
             lr_lpm_tcam #(
@@ -290,7 +293,7 @@ module lr_lookup #(
                 .tbl_lpm_rd_mask  (tbl_lpm_rd_mask),
                 .tbl_lpm_rd_adj   (tbl_lpm_rd_adj)
             );
-            assign tbl_busy = 1'b0;
+            assign lpm_busy = 1'b0;
         end
     endgenerate
 
@@ -333,6 +336,7 @@ module lr_lookup #(
         .ENTRIES (ADJ_ENTRIES)
     ) u_adjacency (
         .clk                (clk),
+        .rst                (rst),
         .req_valid          (lpm_valid),
         .req_index          (lpm_adj),
         .resp_kind          (adj_kind),
@@ -356,7 +360,8 @@ module lr_lookup #(
         .tbl_adj_rd_dmac_lo (tbl_adj_rd_dmac_lo),
         .tbl_adj_rd_smac_hi (tbl_adj_rd_smac_hi),
         .tbl_adj_rd_smac_lo (tbl_adj_rd_smac_lo),
-        .tbl_adj_rd_mtu     (tbl_adj_rd_mtu)
+        .tbl_adj_rd_mtu     (tbl_adj_rd_mtu),
+        .busy               (adj_busy)
     );
 
     wire [7:0]  d_port;

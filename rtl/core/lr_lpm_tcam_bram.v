@@ -19,7 +19,11 @@
 //   - otherwise clears live[i], rewrites bit i of all 256 rows of the 4 bitmaps, then sets
 //     live[i]. Each row is read through the lookup port in a clock without a lookup and written
 //     back the next clock (read-modify-write: no bit-level write enables needed, so any simple
-//     dual-port RAM serves), one row per clock: 260 clocks without traffic. Meanwhile entry i
+//     dual-port RAM serves), one row per clock: 260 clocks without traffic. A write-back never
+//     shares a clock with a lookup: one that would is skipped and its row read again, so no
+//     bitmap is ever read and written in the same clock. (Block RAMs leave such a collision
+//     undefined; yosys emulated "read the old data" with 512 flip-flops and their multiplexers,
+//     which no_rw_check now tells it not to do.) Meanwhile entry i
 //     matches nothing, so traffic never sees a half-written entry; a packet looked up during
 //     those clocks matches the next entry in priority order, as when the entry is absent.
 // `busy` is high from the write command to the end of the write: the register bus waits
@@ -65,10 +69,10 @@ module lr_lpm_tcam_bram #(
     endgenerate
 
     // ---------------------------------------------------------------- storage
-    reg [E-1:0]  bm0 [0:255];
-    reg [E-1:0]  bm1 [0:255];
-    reg [E-1:0]  bm2 [0:255];
-    reg [E-1:0]  bm3 [0:255];
+    (* no_rw_check *) reg [E-1:0] bm0 [0:255];   // never read and written in one clock (above)
+    (* no_rw_check *) reg [E-1:0] bm1 [0:255];
+    (* no_rw_check *) reg [E-1:0] bm2 [0:255];
+    (* no_rw_check *) reg [E-1:0] bm3 [0:255];
     reg [80:0]   ent [0:E-1];        // {valid, value, mask, adj}
     reg [15:0]   look_adj [0:E-1];
     reg [E-1:0]  live_q;
@@ -84,6 +88,7 @@ module lr_lpm_tcam_bram #(
     reg  [8:0]    rrow_q;        // next row to read (256: all read)
     reg           rmw_q;         // a row was read last clock: write it back now
     reg  [7:0]    wrow_q;        // that row
+    wire          wb_ok;         // write it back now (no lookup reads this clock)
 
     wire          in_range = {16'd0, tbl_lpm_index} < E;
     wire          cmd_wr   = (st_q == W_IDLE) && tbl_lpm_we && in_range;
@@ -110,11 +115,17 @@ module lr_lpm_tcam_bram #(
     assign tbl_lpm_rd_mask  = rd_in_q ? ent_rd_q[47:16] : 32'd0;
     assign tbl_lpm_rd_adj   = rd_in_q ? ent_rd_q[15:0]  : 16'd0;
 
-    // copies written when the old entry has been read
+    // The read-back copy is written when the old entry has been read. The lookup copy of adj is
+    // written then only for a new adjacency under the same key; a new key's adj is written when
+    // the entry goes live (W_DONE), and a deleted entry's not at all. (Written at once, a lookup
+    // that had matched the old key just before live[i] fell would take the new key's adjacency.)
     wire ent_we = (st_q == W_CMP);
+    wire adj_we = (ent_we && same_key) || (st_q == W_DONE);
     always @(posedge clk) begin
         if (ent_we) begin
-            ent[n_idx_q]      <= {n_valid_q, n_value_q, n_mask_q, n_adj_q};
+            ent[n_idx_q] <= {n_valid_q, n_value_q, n_mask_q, n_adj_q};
+        end
+        if (adj_we) begin
             look_adj[n_idx_q] <= n_adj_q;
         end
     end
@@ -131,9 +142,12 @@ module lr_lpm_tcam_bram #(
 
     // The sweep reads each row through the lookup's read port in a clock without a lookup, and
     // writes it back the next clock with bit n_idx_q replaced: one row per clock while traffic
-    // leaves the port free (lookups come at most once per frame and port).
+    // leaves the port free (lookups come at most once per frame and port). When a lookup reads
+    // in the write-back's clock, the write is skipped and the row read again.
     wire sweep_rd = (st_q == W_SWEEP) && !rrow_q[8] && !req_valid;
-    wire last_wr  = rmw_q && wrow_q == 8'd255;
+    assign wb_ok  = rmw_q && !req_valid;
+    wire wb_skip  = rmw_q && req_valid;
+    wire last_wr  = wb_ok && wrow_q == 8'd255;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -165,6 +179,8 @@ module lr_lpm_tcam_bram #(
     always @(posedge clk) begin
         if (st_q == W_CMP) begin
             rrow_q <= 9'd0;
+        end else if (wb_skip) begin
+            rrow_q <= {1'b0, wrow_q};       // read the skipped row again
         end else if (sweep_rd) begin
             rrow_q <= rrow_q + 9'd1;
         end
@@ -204,7 +220,7 @@ module lr_lpm_tcam_bram #(
     wire       re  = req_valid || sweep_rd;
 
     always @(posedge clk) begin
-        if (rmw_q) begin
+        if (wb_ok) begin
             bm0[wrow_q] <= (r0_q & ~sel) | (sel & {E{m0}});
             bm1[wrow_q] <= (r1_q & ~sel) | (sel & {E{m1}});
             bm2[wrow_q] <= (r2_q & ~sel) | (sel & {E{m2}});

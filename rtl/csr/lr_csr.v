@@ -117,6 +117,8 @@ module lr_csr #(
   reg clear_d;
   wire [13:0] cnt_idx = csr_addr[15:2] - COUNTER_BASE[15:2];
   wire cnt_in = (csr_addr >= COUNTER_BASE) && ({18'd0, cnt_idx} < NCNT);
+  wire reg_in = (csr_addr < COUNTER_BASE) && (csr_addr[1:0] == 2'd0);   // a register word
+  wire [9:0] reg_word = csr_addr[11:2];
   assign cnt_re = csr_re && cnt_in;
   assign cnt_index = cnt_idx;
   assign csr_rdata = cnt_q ? cnt_rdata : rdata_q;
@@ -177,46 +179,46 @@ module lr_csr #(
     adj_mtu_d = adj_mtu_q;
 
     // writes
-    if (csr_we) begin
-      case (csr_addr)
-        16'h0030: scratch_d = csr_wdata;
-        16'h0034: clear_d = csr_wdata[0];
-        16'h0100: port_index_d = csr_wdata[15:0];
-        16'h0104: begin
+    if (csr_we && reg_in) begin
+      case (reg_word)
+        10'h00c: scratch_d = csr_wdata;
+        10'h00d: clear_d = csr_wdata[0];
+        10'h040: port_index_d = csr_wdata[15:0];
+        10'h041: begin
           port_we_d = (csr_wdata[1:0] == 2'd1);
           port_re_d = (csr_wdata[1:0] == 2'd2);
         end
-        16'h0110: port_mac_hi_d = csr_wdata[15:0];
-        16'h0114: port_mac_lo_d = csr_wdata[31:0];
-        16'h0118: port_mtu_d = csr_wdata[15:0];
-        16'h0200: raddr_index_d = csr_wdata[15:0];
-        16'h0204: begin
+        10'h044: port_mac_hi_d = csr_wdata[15:0];
+        10'h045: port_mac_lo_d = csr_wdata[31:0];
+        10'h046: port_mtu_d = csr_wdata[15:0];
+        10'h080: raddr_index_d = csr_wdata[15:0];
+        10'h081: begin
           raddr_we_d = (csr_wdata[1:0] == 2'd1);
           raddr_re_d = (csr_wdata[1:0] == 2'd2);
         end
-        16'h0210: raddr_valid_d = csr_wdata[0:0];
-        16'h0214: raddr_addr_d = csr_wdata[31:0];
-        16'h0300: lpm_index_d = csr_wdata[15:0];
-        16'h0304: begin
+        10'h084: raddr_valid_d = csr_wdata[0:0];
+        10'h085: raddr_addr_d = csr_wdata[31:0];
+        10'h0c0: lpm_index_d = csr_wdata[15:0];
+        10'h0c1: begin
           lpm_we_d = (csr_wdata[1:0] == 2'd1);
           lpm_re_d = (csr_wdata[1:0] == 2'd2);
         end
-        16'h0310: lpm_valid_d = csr_wdata[0:0];
-        16'h0314: lpm_value_d = csr_wdata[31:0];
-        16'h0318: lpm_mask_d = csr_wdata[31:0];
-        16'h031c: lpm_adj_d = csr_wdata[15:0];
-        16'h0400: adj_index_d = csr_wdata[15:0];
-        16'h0404: begin
+        10'h0c4: lpm_valid_d = csr_wdata[0:0];
+        10'h0c5: lpm_value_d = csr_wdata[31:0];
+        10'h0c6: lpm_mask_d = csr_wdata[31:0];
+        10'h0c7: lpm_adj_d = csr_wdata[15:0];
+        10'h100: adj_index_d = csr_wdata[15:0];
+        10'h101: begin
           adj_we_d = (csr_wdata[1:0] == 2'd1);
           adj_re_d = (csr_wdata[1:0] == 2'd2);
         end
-        16'h0410: adj_kind_d = csr_wdata[1:0];
-        16'h0414: adj_port_d = csr_wdata[7:0];
-        16'h0418: adj_dmac_hi_d = csr_wdata[15:0];
-        16'h041c: adj_dmac_lo_d = csr_wdata[31:0];
-        16'h0420: adj_smac_hi_d = csr_wdata[15:0];
-        16'h0424: adj_smac_lo_d = csr_wdata[31:0];
-        16'h0428: adj_mtu_d = csr_wdata[15:0];
+        10'h104: adj_kind_d = csr_wdata[1:0];
+        10'h105: adj_port_d = csr_wdata[7:0];
+        10'h106: adj_dmac_hi_d = csr_wdata[15:0];
+        10'h107: adj_dmac_lo_d = csr_wdata[31:0];
+        10'h108: adj_smac_hi_d = csr_wdata[15:0];
+        10'h109: adj_smac_lo_d = csr_wdata[31:0];
+        10'h10a: adj_mtu_d = csr_wdata[15:0];
         default: ;
       endcase
     end
@@ -251,40 +253,40 @@ module lr_csr #(
     if (csr_re) begin
       if (cnt_in) begin
         rdata_d = 32'd0;   // the counter comes from lr_counters' read port
-      end else begin
-        case (csr_addr)
-          16'h0000: rdata_d = 32'h4C4E5254;
-          16'h0004: rdata_d = VERSION;
-          16'h0008: rdata_d = BUILD_ID;
-          16'h000c: rdata_d = N_PORTS;
-          16'h0010: rdata_d = LPM_ENTRIES;
-          16'h0014: rdata_d = ADJ_ENTRIES;
-          16'h0018: rdata_d = RADDR_ENTRIES;
-          16'h001c: rdata_d = DATA_WIDTH;
-          16'h0020: rdata_d = MAX_FRAME_BYTES;
-          16'h0024: rdata_d = NCNT;
-          16'h0028: rdata_d = BUILD_DATE;
-          16'h0030: rdata_d = scratch_q;
-          16'h0100: rdata_d = {16'd0, port_index_q};
-          16'h0110: rdata_d = {16'd0, port_mac_hi_q};
-          16'h0114: rdata_d = port_mac_lo_q;
-          16'h0118: rdata_d = {16'd0, port_mtu_q};
-          16'h0200: rdata_d = {16'd0, raddr_index_q};
-          16'h0210: rdata_d = {31'd0, raddr_valid_q};
-          16'h0214: rdata_d = raddr_addr_q;
-          16'h0300: rdata_d = {16'd0, lpm_index_q};
-          16'h0310: rdata_d = {31'd0, lpm_valid_q};
-          16'h0314: rdata_d = lpm_value_q;
-          16'h0318: rdata_d = lpm_mask_q;
-          16'h031c: rdata_d = {16'd0, lpm_adj_q};
-          16'h0400: rdata_d = {16'd0, adj_index_q};
-          16'h0410: rdata_d = {30'd0, adj_kind_q};
-          16'h0414: rdata_d = {24'd0, adj_port_q};
-          16'h0418: rdata_d = {16'd0, adj_dmac_hi_q};
-          16'h041c: rdata_d = adj_dmac_lo_q;
-          16'h0420: rdata_d = {16'd0, adj_smac_hi_q};
-          16'h0424: rdata_d = adj_smac_lo_q;
-          16'h0428: rdata_d = {16'd0, adj_mtu_q};
+      end else if (reg_in) begin
+        case (reg_word)
+          10'h000: rdata_d = 32'h4C4E5254;
+          10'h001: rdata_d = VERSION;
+          10'h002: rdata_d = BUILD_ID;
+          10'h003: rdata_d = N_PORTS;
+          10'h004: rdata_d = LPM_ENTRIES;
+          10'h005: rdata_d = ADJ_ENTRIES;
+          10'h006: rdata_d = RADDR_ENTRIES;
+          10'h007: rdata_d = DATA_WIDTH;
+          10'h008: rdata_d = MAX_FRAME_BYTES;
+          10'h009: rdata_d = NCNT;
+          10'h00a: rdata_d = BUILD_DATE;
+          10'h00c: rdata_d = scratch_q;
+          10'h040: rdata_d = {16'd0, port_index_q};
+          10'h044: rdata_d = {16'd0, port_mac_hi_q};
+          10'h045: rdata_d = port_mac_lo_q;
+          10'h046: rdata_d = {16'd0, port_mtu_q};
+          10'h080: rdata_d = {16'd0, raddr_index_q};
+          10'h084: rdata_d = {31'd0, raddr_valid_q};
+          10'h085: rdata_d = raddr_addr_q;
+          10'h0c0: rdata_d = {16'd0, lpm_index_q};
+          10'h0c4: rdata_d = {31'd0, lpm_valid_q};
+          10'h0c5: rdata_d = lpm_value_q;
+          10'h0c6: rdata_d = lpm_mask_q;
+          10'h0c7: rdata_d = {16'd0, lpm_adj_q};
+          10'h100: rdata_d = {16'd0, adj_index_q};
+          10'h104: rdata_d = {30'd0, adj_kind_q};
+          10'h105: rdata_d = {24'd0, adj_port_q};
+          10'h106: rdata_d = {16'd0, adj_dmac_hi_q};
+          10'h107: rdata_d = adj_dmac_lo_q;
+          10'h108: rdata_d = {16'd0, adj_smac_hi_q};
+          10'h109: rdata_d = adj_smac_lo_q;
+          10'h10a: rdata_d = {16'd0, adj_mtu_q};
           default: rdata_d = 32'd0;
         endcase
       end

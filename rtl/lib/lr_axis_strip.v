@@ -44,7 +44,6 @@ module lr_axis_strip #(
     localparam HBW = $clog2(SB + 2) + 1;       // header beat counter width
     localparam HDR_BEATS = (STRIP_BYTES + K - 1) / K;
     localparam [HBW-1:0] SB_Q        = SB[HBW-1:0];
-    localparam [HBW-1:0] HDR_BEATS_Q = HDR_BEATS[HBW-1:0];
 
     generate
         if (DATA_WIDTH < 8 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0 || KEEP_WIDTH != DATA_WIDTH/8) begin : g_bad_width
@@ -66,10 +65,14 @@ module lr_axis_strip #(
     assign m_hdr      = hdr_q[8*STRIP_BYTES-1:0];
     assign stat_short = short_q;
 
-    // header capture: beat hb_q holds header bytes [hb_q*K +: K]
+    // header capture: beat hb_q holds header bytes [hb_q*K +: K] (one enable per header beat: an
+    // index product 8*K*hb_q became a shifter of a few hundred LUTs in yosys)
+    integer hb;
     always @(posedge clk) begin
-        if (in_beat && hb_q < HDR_BEATS_Q) begin
-            hdr_q[8*K*hb_q +: 8*K] <= s_axis_tdata;
+        for (hb = 0; hb < HDR_BEATS; hb = hb + 1) begin
+            if (in_beat && hb_q == hb[HBW-1:0]) begin
+                hdr_q[8*K*hb +: 8*K] <= s_axis_tdata;
+            end
         end
     end
 

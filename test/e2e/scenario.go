@@ -192,7 +192,10 @@ func RunScenarioOptions(t *testing.T, cfg *tables.Config, hosts *Hosts, opt Scen
 		}
 		checkTransfer(t, ctx, a, small, opt)
 		// DF is set on every segment: the transfer must have gone through path MTU discovery.
-		if pmtu, err := PathMTU(fctx, a, small.Addr); err != nil {
+		// (Its own deadline: the transfer may have used up the flush's.)
+		qctx, qcancel := context.WithTimeout(ctx, 10*time.Second)
+		defer qcancel()
+		if pmtu, err := PathMTU(qctx, a, small.Addr); err != nil {
 			t.Error(err)
 		} else if pmtu != minMTU {
 			t.Errorf("after TCP %s -> %s: %s learned path MTU %d, want %d", a, small, a, pmtu, minMTU)

@@ -6,6 +6,7 @@
 #include "Vlr_crc32.h"
 #include "Vlr_ip_checksum8.h"
 #include "Vlr_ip_checksum128.h"
+#include "Vlr_lpm_tcam_bram.h"
 #include "verilated.h"
 
 namespace {
@@ -70,4 +71,29 @@ extern "C" void vmod_ipcsum_eval(vmod_ipcsum_io* io, int n) {
         }
         io[i].ok128 = m128.ok;
     }
+}
+
+// one clock of lr_lpm_tcam_bram: the inputs before the edge, the outputs after it
+extern "C" void vmod_tcam_step(vmod_tcam_io* io) {
+    static Vlr_lpm_tcam_bram m(ctx(), "lr_lpm_tcam_bram");
+    m.rst = io->rst;
+    m.req_valid = io->req_valid;
+    m.req_key = io->req_key;
+    m.tbl_lpm_we = io->we;
+    m.tbl_lpm_re = io->re;
+    m.tbl_lpm_index = io->index;
+    m.tbl_lpm_wr_valid = io->wr_valid;
+    m.tbl_lpm_wr_value = io->wr_value;
+    m.tbl_lpm_wr_mask = io->wr_mask;
+    m.tbl_lpm_wr_adj = io->wr_adj;
+    tick(m);
+    io->resp_valid = m.resp_valid;
+    io->resp_hit = m.resp_hit;
+    io->resp_index = m.resp_index;
+    io->resp_adj = m.resp_adj;
+    io->rd_valid = m.tbl_lpm_rd_valid;
+    io->rd_value = m.tbl_lpm_rd_value;
+    io->rd_mask = m.tbl_lpm_rd_mask;
+    io->rd_adj = m.tbl_lpm_rd_adj;
+    io->busy = m.busy;
 }

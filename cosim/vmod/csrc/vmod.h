@@ -27,6 +27,32 @@ typedef struct {
 } vmod_ipcsum_io;
 void vmod_ipcsum_eval(vmod_ipcsum_io* io, int n);
 
+/* rtl/core/lr_lpm_tcam_bram.v, ENTRIES 40 (two 32-entry words of the hit vector, the second
+ * partly used), one clock per call */
+typedef struct {
+    uint8_t rst;       /* in */
+    uint8_t req_valid; /* in: a lookup of req_key */
+    uint32_t req_key;  /* in */
+    uint8_t we;        /* in: write command (tbl_lpm_we) */
+    uint8_t re;        /* in: read-back command (tbl_lpm_re) */
+    uint16_t index;    /* in */
+    uint8_t wr_valid;  /* in */
+    uint32_t wr_value; /* in */
+    uint32_t wr_mask;  /* in */
+    uint16_t wr_adj;   /* in */
+    uint8_t resp_valid; /* out, after the clock edge */
+    uint8_t resp_hit;
+    uint16_t resp_index;
+    uint16_t resp_adj;
+    uint8_t rd_valid;
+    uint32_t rd_value;
+    uint32_t rd_mask;
+    uint16_t rd_adj;
+    uint8_t busy;
+} vmod_tcam_io;
+#define VMOD_TCAM_ENTRIES 40
+void vmod_tcam_step(vmod_tcam_io* io);
+
 #ifdef __cplusplus
 }
 #endif

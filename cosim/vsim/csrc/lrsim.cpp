@@ -242,6 +242,10 @@ void lrsim_free(lrsim* s) {
 
 void lrsim_csr(lrsim* s, const uint8_t* kind, const uint16_t* addr, uint32_t* data, int n) {
     for (int i = 0; i < n; i++) {
+        // as the link's executor does: no access while a table write is in progress (csr_wait)
+        if (kind[i] <= 1) {
+            while (s->top->csr_wait) s->tick();
+        }
         switch (kind[i]) {
         case 0:
             s->bus_addr = addr[i];
