@@ -150,7 +150,8 @@ module lr_board_colorlight #(
         .PUNT_FIFO_BYTES (PUNT_FIFO_BYTES),
         .PORT_FIFO_BYTES (PORT_FIFO_BYTES),
         .BUILD_ID        (BUILD_ID),
-        .BUILD_DATE      (BUILD_DATE)
+        .BUILD_DATE      (BUILD_DATE),
+        .HOST_PORTS      ({{(256-N_PORTS){1'b0}}, LINK})
     ) u_router (
         .clk              (clk),
         .rst              (rst),
