@@ -16,6 +16,9 @@ RTL_TOP := $(sort $(wildcard rtl/top/*.v))
 RTL_CORE_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_CORE)
 RTL_SRCS := $(RTL_CORE_SRCS) $(RTL_LINK) $(RTL_TOP)
 RTL_HDRS := $(wildcard rtl/*/*.vh)
+# the management core (rtl/mgmt): the CPU, and a top with a block-RAM memory for place and route
+RTL_MGMT_CORE := rtl/mgmt/lr_rv32.v
+RTL_MGMT := $(sort $(wildcard rtl/mgmt/*.v))
 RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr -Irtl/link
 VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-initial unique \
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VSIM)/obj
@@ -111,11 +114,18 @@ $(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a: rtl/core/lr_lpm_tcam_bram.v Makefile
 	verilator $(VMOD_FLAGS) --top-module lr_lpm_tcam_bram -GENTRIES=40 --Mdir $(VMOD)/tcam rtl/core/lr_lpm_tcam_bram.v
 	$(MAKE) -s -C $(VMOD)/tcam -f Vlr_lpm_tcam_bram.mk Vlr_lpm_tcam_bram__ALL.a >/dev/null
 
+# the management core, its registers and register file starting random (--x-initial unique)
+$(VMOD)/rv32/Vlr_rv32__ALL.a: $(RTL_MGMT_CORE) Makefile
+	@mkdir -p $(VMOD)/rv32
+	verilator $(VMOD_FLAGS) --x-initial unique --top-module lr_rv32 --Mdir $(VMOD)/rv32 $(RTL_MGMT_CORE)
+	$(MAKE) -s -C $(VMOD)/rv32 -f Vlr_rv32.mk Vlr_rv32__ALL.a >/dev/null
+	@touch $@   # also when Verilator rewrote nothing (a Makefile change), so this runs once
+
 VMOD_LIBS := $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum8/Vlr_ip_checksum8__ALL.a $(VMOD)/ipcsum128/Vlr_ip_checksum128__ALL.a \
-	$(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a
+	$(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a $(VMOD)/rv32/Vlr_rv32__ALL.a
 $(VMOD)/libvmod.a: $(VMOD_LIBS) cosim/vmod/csrc/vmod.cpp cosim/vmod/csrc/vmod.h
 	g++ -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
-	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum8 -I$(VMOD)/ipcsum128 -I$(VMOD)/tcam -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
+	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum8 -I$(VMOD)/ipcsum128 -I$(VMOD)/tcam -I$(VMOD)/rv32 -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
 	rm -f $@
 	ar rcs $@ $(VMOD)/vmod.o $(VMOD)/crc32/verilated.o $(VMOD)/crc32/verilated_threads.o
 
@@ -148,6 +158,11 @@ lint-rtl: deps
 	  fi; \
 	  yosys -q -p "$$cmd" >/dev/null 2>$(BUILD)/yosys.err || { cat $(BUILD)/yosys.err; echo "yosys: $$f"; exit 1; }; \
 	done; echo "yosys read $(words $(RTL_SRCS)) files"
+	verilator --lint-only -Wall --top-module lr_rv32 rtl/lint/verilator.vlt $(RTL_MGMT_CORE)
+	verilator --lint-only -Wall --top-module lr_rv32_fmax rtl/lint/verilator.vlt $(RTL_MGMT)
+	@for f in $(RTL_MGMT); do \
+	  yosys -q -p "read_verilog -defer -sv $(RTL_MGMT); hierarchy -check -top $$(basename $$f .v); proc" >/dev/null 2>$(BUILD)/yosys.err || { cat $(BUILD)/yosys.err; echo "yosys: $$f"; exit 1; }; \
+	done; echo "yosys read $(words $(RTL_MGMT)) files of rtl/mgmt"
 
 lint-go:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
@@ -286,3 +301,22 @@ synth-eth: deps
 	@mkdir -p $(VETH)
 	yosys -q -l $(VETH)/synth.log -p "read_verilog $(RTL_ETH_INC) $(RTL_ETH_SYNTH); synth_ecp5 -top lr_eth_rgmii; tee -o $(VETH)/synth-stat.txt stat"
 	@grep -E 'LUT4|TRELLIS_FF|DP16KD|CCU2C|PFUMX|L6MUX21|IDDRX1F|ODDRX1F|DELAYG' $(VETH)/synth-stat.txt
+
+# --- Management core (rtl/mgmt) -------------------------------------------------------------
+# iCE40 figures, reported and not asserted (rtl/mgmt/README.md): yosys synth_ice40 of lr_rv32
+# alone, and of lr_rv32_fmax (the core with a block-RAM memory and two pins) placed and routed
+# for the HX8K and the UP5K. Logs and netlists in build/mgmt/.
+MGMT := $(BUILD)/mgmt
+.PHONY: synth-mgmt
+synth-mgmt: deps-ice40
+	@mkdir -p $(MGMT)
+	yosys -q -l $(MGMT)/yosys-core.log -p "read_verilog $(RTL_MGMT_CORE); synth_ice40 -top lr_rv32; tee -o $(MGMT)/lr_rv32.stat stat"
+	yosys -q -l $(MGMT)/yosys-fmax.log -p "read_verilog $(RTL_MGMT); synth_ice40 -top lr_rv32_fmax -json $(MGMT)/fmax.json; tee -o $(MGMT)/lr_rv32_fmax.stat stat"
+	nextpnr-ice40 --hx8k --package ct256 --json $(MGMT)/fmax.json --pcf-allow-unconstrained --freq 48 --seed 1 -l $(MGMT)/nextpnr-hx8k.log >/dev/null 2>&1
+	nextpnr-ice40 --up5k --package sg48 --json $(MGMT)/fmax.json --pcf-allow-unconstrained --freq 24 --seed 1 -l $(MGMT)/nextpnr-up5k.log >/dev/null 2>&1
+	@for f in lr_rv32 lr_rv32_fmax; do printf '%-14s' $$f; grep -E 'SB_LUT4|SB_DFF|SB_RAM40|SB_CARRY' $(MGMT)/$$f.stat | awk '{printf " %s %s", $$1, $$2}'; echo; done
+	@for d in hx8k up5k; do \
+	  lc=$$(grep -E 'ICESTORM_LC:' $(MGMT)/nextpnr-$$d.log | tail -1 | awk '{print $$3 $$4 " (" $$5 ")"}'); \
+	  f=$$(grep 'Max frequency for clock' $(MGMT)/nextpnr-$$d.log | tail -1 | sed 's/.*: \([0-9.]* MHz\).*/\1/'); \
+	  echo "$$d: lr_rv32_fmax placed in $$lc logic cells, Fmax $$f"; \
+	done

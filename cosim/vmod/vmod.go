@@ -7,7 +7,7 @@ package vmod
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/csrc
-#cgo LDFLAGS: ${SRCDIR}/../../build/vmod/libvmod.a ${SRCDIR}/../../build/vmod/crc32/Vlr_crc32__ALL.a ${SRCDIR}/../../build/vmod/ipcsum8/Vlr_ip_checksum8__ALL.a ${SRCDIR}/../../build/vmod/ipcsum128/Vlr_ip_checksum128__ALL.a ${SRCDIR}/../../build/vmod/tcam/Vlr_lpm_tcam_bram__ALL.a ${SRCDIR}/../../build/vmod/libvmod.a -lstdc++ -lm -lpthread
+#cgo LDFLAGS: ${SRCDIR}/../../build/vmod/libvmod.a ${SRCDIR}/../../build/vmod/crc32/Vlr_crc32__ALL.a ${SRCDIR}/../../build/vmod/ipcsum8/Vlr_ip_checksum8__ALL.a ${SRCDIR}/../../build/vmod/ipcsum128/Vlr_ip_checksum128__ALL.a ${SRCDIR}/../../build/vmod/tcam/Vlr_lpm_tcam_bram__ALL.a ${SRCDIR}/../../build/vmod/rv32/Vlr_rv32__ALL.a ${SRCDIR}/../../build/vmod/libvmod.a -lstdc++ -lm -lpthread
 #include "vmod.h"
 */
 import "C"

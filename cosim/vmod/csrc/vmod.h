@@ -53,6 +53,41 @@ typedef struct {
 #define VMOD_TCAM_ENTRIES 40
 void vmod_tcam_step(vmod_tcam_io* io);
 
+/* rtl/mgmt/lr_rv32.v: whole programs, a batch of runs per call. Each run resets the core, then
+ * clocks it against a memory model (wait states from the run's seed) until it traps, has retired
+ * trace_cap instructions or has run max_cycles clocks, recording the retire trace. */
+typedef struct {
+    uint32_t pc, insn, rd_wdata, mem_addr, mem_rdata, mem_wdata;
+    uint32_t cycle; /* the clock it retired in, from the end of reset */
+    uint8_t rd, mem_rmask, mem_wmask, trap;
+} vmod_rv32_retire;
+
+typedef struct {
+    /* in */
+    uint64_t seed;        /* wait states, and the garbage on mem_rdata while mem_ready is low */
+    uint32_t mem_off;     /* the run's memory image: mem[mem_off .. mem_off + mem_size) */
+    uint32_t mem_size;    /* bytes, a power of two >= 4; addresses wrap */
+    uint32_t trace_off;   /* its records: trace[trace_off .. trace_off + trace_cap) */
+    uint32_t trace_cap;
+    uint32_t max_cycles;
+    uint8_t wait_min;     /* each access waits wait_min..wait_max clocks (0: ready at once) */
+    uint8_t wait_max;
+    uint32_t reset_at;    /* rst again at this clock (0: never) and continue from RESET_PC */
+    /* out */
+    uint8_t error;        /* VMOD_RV32_ERR_*: a bus or halt rule broken, at error_cycle */
+    uint32_t error_cycle;
+    uint32_t retired;     /* records written */
+    uint32_t reset_retired; /* of them, before the reset at reset_at (UINT32_MAX: none) */
+    uint32_t cycles;      /* clocks from the end of reset to the last retirement */
+    uint32_t accesses;    /* bus transfers (mem_valid && mem_ready) */
+} vmod_rv32_run;
+#define VMOD_RV32_ERR_CHANGED 1   /* the request changed or was withdrawn before mem_ready */
+#define VMOD_RV32_ERR_ALIGN 2     /* mem_addr bits 1:0 not zero */
+#define VMOD_RV32_ERR_HALT 3      /* after ret_trap: trap low, mem_valid or ret_valid high */
+#define VMOD_RV32_ERR_TRAP 4      /* trap high without a ret_trap record */
+#define VMOD_RV32_ERR_RESET 5     /* mem_valid, ret_valid or trap high during rst */
+void vmod_rv32_eval(vmod_rv32_run* runs, int n, uint8_t* mem, vmod_rv32_retire* trace);
+
 #ifdef __cplusplus
 }
 #endif
