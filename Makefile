@@ -24,7 +24,7 @@ VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VSIM)/obj
 VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj -Icosim/csrc
 
-APT_PKGS := verilator yosys iverilog zlib1g-dev libpcap-dev iproute2 g++ make libusb-1.0-0-dev pkg-config iputils-ping iputils-tracepath
+APT_PKGS := verilator yosys iverilog zlib1g-dev libpcap-dev iproute2 g++ make libusb-1.0-0-dev pkg-config iputils-ping iputils-tracepath llvm
 .PHONY: all deps deps-ice40 deps-ecp5 gen gen-check vsim build demo test test-go test-boards test-fpga test-bits lint lint-rtl lint-boards lint-go bench bit boardsim clean
 
 all: build
@@ -183,7 +183,7 @@ test-go:
 test: deps gen-check deps-ice40 deps-ecp5
 	@mkdir -p $(BUILD); rm -f $(BUILD)/test-bits.rc; \
 	( $(MAKE) -s test-bits > $(BUILD)/test-bits.log 2>&1; echo $$? > $(BUILD)/test-bits.rc ) & \
-	$(MAKE) lint vsim && $(GO) test ./... && $(GO) test -tags $(TAGS),netns -timeout 20m ./... && $(MAKE) test-boards test-fpga; \
+	$(MAKE) lint vsim && $(GO) test ./... && $(GO) test -tags $(TAGS),netns,llvm -timeout 20m ./... && $(MAKE) test-boards test-fpga; \
 	rc=$$?; wait; echo "== bitstreams (make test-bits)"; cat $(BUILD)/test-bits.log; \
 	[ $$rc = 0 ] && [ "$$(cat $(BUILD)/test-bits.rc)" = 0 ]
 
