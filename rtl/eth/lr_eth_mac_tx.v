@@ -111,8 +111,9 @@ module lr_eth_mac_tx #(
     reg        rd_ready;
 
     lr_async_fifo #(
-        .WIDTH (9),
-        .DEPTH (FIFO_BYTES)
+        .WIDTH    (9),
+        .DEPTH    (FIFO_BYTES),
+        .READ_REG (1)           // tx_clk is 125 MHz: nothing between the RAM and a flip-flop
     ) u_fifo (
         .s_clk    (clk),
         .s_rst    (rst),
