@@ -113,7 +113,7 @@ module lr_eth_mac_tx #(
     lr_async_fifo #(
         .WIDTH    (9),
         .DEPTH    (FIFO_BYTES),
-        .READ_REG (1)           // tx_clk is 125 MHz: nothing between the RAM and a flip-flop
+        .READ_REG (2)           // tx_clk is 125 MHz: a flip-flop free to sit beside the RAM
     ) u_fifo (
         .s_clk    (clk),
         .s_rst    (rst),

@@ -22,14 +22,15 @@
 // overwrites an unread word. s_rst and m_rst must be asserted together (one reset source, through
 // a synchroniser into each domain).
 //
-// READ_REG = 1 adds a second output register, loaded straight from the RAM's with no logic in
-// between, so the placer can put it beside the block RAM: the RAM's own clock-to-out (5.8 ns on
-// the ECP5's DP16KD without its output register) then leaves the rest of a fast read clock to the
-// consumer's logic. The first word reaches m_data one m_clk later; capacity grows by one word.
+// READ_REG adds that many output registers after the RAM's, each loaded straight from the one
+// before with no logic in between. The RAM's own clock-to-out is slow (5.8 ns on the ECP5's
+// DP16KD without its output register: 2.2 ns left at 125 MHz), and the first register's only
+// load is then the second, so the placer can put it beside the block RAM whatever the distance
+// to the consumer. Each register delays the first word one m_clk and holds one more word.
 module lr_async_fifo #(
     parameter WIDTH = 9,        // word width in bits
     parameter DEPTH = 2048,     // RAM words, a power of two >= 4
-    parameter READ_REG = 0      // 1: a second output register after the RAM's (see above)
+    parameter READ_REG = 0      // output registers after the RAM's (see above), 0..
 ) (
     input  wire             s_clk,      // write clock
     input  wire             s_rst,      // synchronous to s_clk, active high
@@ -90,7 +91,7 @@ module lr_async_fifo #(
     reg             req_sync_q, req_sync_q2;
     reg             out_valid_q, out_valid_d;   // out_q holds a word
     reg [WIDTH-1:0] out_q;                      // the RAM's read register
-    wire            out_take;                   // out_q's word leaves this clock
+    wire            out_take;                   // out_q's word moves on this clock
 
     // ---- write side (s_clk) -------------------------------------------------------------------
     wire full = (wr_q[AW] != rd_seen_q[AW]) && (wr_q[AW-1:0] == rd_seen_q[AW-1:0]);
@@ -197,32 +198,39 @@ module lr_async_fifo #(
         end
     end
 
+    // READ_REG more registers, each loaded straight from the one before (stage 0 is out_q)
+    wire [WIDTH-1:0] st_data  [0:READ_REG];
+    wire             st_valid [0:READ_REG];
+    wire             st_take  [0:READ_REG] /* verilator split_var */;  // stage i's word moves on
+    assign st_data[0]  = out_q;
+    assign st_valid[0] = out_valid_q;
+    assign out_take    = st_take[0];
+    assign m_data      = st_data[READ_REG];
+    assign m_valid     = st_valid[READ_REG];
+    assign st_take[READ_REG] = st_valid[READ_REG] && m_ready;
+
+    genvar i;
     generate
-        if (READ_REG != 0) begin : g_read_reg
-            // the second register: its data input is out_q alone
-            reg             reg_valid_q;
-            reg [WIDTH-1:0] reg_q;
-            assign out_take = out_valid_q && (!reg_valid_q || m_ready);
-            assign m_data   = reg_q;
-            assign m_valid  = reg_valid_q;
+        for (i = 1; i <= READ_REG; i = i + 1) begin : g_read_reg
+            reg             valid_q;
+            reg [WIDTH-1:0] data_q;
+            assign st_take[i-1] = st_valid[i-1] && (!valid_q || st_take[i]);
+            assign st_data[i]   = data_q;
+            assign st_valid[i]  = valid_q;
             always @(posedge m_clk) begin
                 if (m_rst) begin
-                    reg_valid_q <= 1'b0;
-                end else if (out_take) begin
-                    reg_valid_q <= 1'b1;
-                end else if (m_ready) begin
-                    reg_valid_q <= 1'b0;
+                    valid_q <= 1'b0;
+                end else if (st_take[i-1]) begin
+                    valid_q <= 1'b1;
+                end else if (st_take[i]) begin
+                    valid_q <= 1'b0;
                 end
             end
             always @(posedge m_clk) begin
-                if (out_take) begin
-                    reg_q <= out_q;
+                if (st_take[i-1]) begin
+                    data_q <= st_data[i-1];
                 end
             end
-        end else begin : g_no_read_reg
-            assign out_take = m_ready;
-            assign m_data   = out_q;
-            assign m_valid  = out_valid_q;
         end
     endgenerate
 
