@@ -191,3 +191,32 @@ func TestBoardPorts(t *testing.T) {
 		}
 	}
 }
+
+// readControlSets groups flip-flops by clock, enable and set/reset nets, per cell type.
+func TestControlSets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "n.json")
+	os.WriteFile(path, []byte(`{"modules": {
+ "other": {"cells": {"x": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "LSR": [9]}}}},
+ "top": {"cells": {
+  "a": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "CE": ["1"], "LSR": [3], "DI": [10], "Q": [11]}},
+  "b": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "CE": ["1"], "LSR": [3], "DI": [12], "Q": [13]}},
+  "c": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "CE": ["1"], "LSR": [3], "DI": [14], "Q": [15]}},
+  "d": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "CE": [4], "LSR": [3], "DI": [16], "Q": [17]}},
+  "e": {"type": "SB_DFFER", "connections": {"C": [2], "E": [4], "R": [3], "D": [18], "Q": [19]}},
+  "f": {"type": "SB_DFFES", "connections": {"C": [2], "E": [4], "S": [3], "D": [20], "Q": [21]}},
+  "g": {"type": "LUT4", "connections": {"A": [2], "Z": [3]}}
+ }}}}`), 0o644)
+	cs, err := readControlSets(path, "top")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs != (ControlSets{Sets: 4, Small: 3, FF: 6}) {
+		t.Fatalf("%+v, want 4 sets, 3 small, 6 FF", cs)
+	}
+	if cs.Crowded() || !(ControlSets{Sets: 2312, Small: 2300, FF: 7700}).Crowded() || (ControlSets{Sets: 160, Small: 90, FF: 7700}).Crowded() {
+		t.Fatal("Crowded")
+	}
+	if _, err := readControlSets(path, "nope"); err == nil {
+		t.Fatal("a missing top module is an error")
+	}
+}
