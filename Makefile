@@ -293,7 +293,7 @@ BIT_BOARDS := colorlight
 test-bits: deps-ice40 deps-ecp5
 	@for b in $(BIT_BOARDS); do \
 	  echo "== bitstream $$b"; \
-	  $(GO) run ./cmd/linerate build --board $$b --out $(BUILD)/$$b || exit 1; \
+	  $(GO) run ./cmd/linerate build --board $$b --seeds 2 --out $(BUILD)/$$b || exit 1; \
 	done
 
 # The build flow for real, both families (a UART echo on the boards' pins: boards/testdata).

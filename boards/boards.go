@@ -39,9 +39,12 @@ type Board struct {
 	ClockMHz    float64           `json:"clock_mhz"`   // core clock (the PLL output)
 	Params      map[string]int64  `json:"params"`      // the top's (= lr_router's) parameters
 	Ports       string            `json:"ports"`       // how the packet ports reach the world
-	Programmer  string            `json:"programmer"`  // how `linerate flash` reaches it
-	Baud        int               `json:"baud"`        // host-link UART bit rate
-	Sim         SimPins           `json:"sim"`         // what the simulated board reads and drives
+	// LinkPorts are the packet ports carried over the host link (PORT_TX out, INJECT in): the
+	// ones a host bridges. Every other port has pins of its own (an Ethernet PHY, Sim.RGMII).
+	LinkPorts  []int   `json:"link_ports"`
+	Programmer string  `json:"programmer"` // how `linerate flash` reaches it
+	Baud       int     `json:"baud"`       // host-link UART bit rate
+	Sim        SimPins `json:"sim"`        // what the simulated board reads and drives
 
 	fsys fs.FS // where the files are: the embedded boards/, or LoadDir's directory
 }
@@ -53,6 +56,16 @@ type SimPins struct {
 	IdleLevel  int    `json:"idle_level"`  // the level that means idle
 	ResetPin   string `json:"reset_pin"`   // the reset button, "" = none (reset is a power cycle)
 	ResetLevel int    `json:"reset_level"` // the level that resets
+	// RGMII are the ports the simulated board drives as an RGMII PHY would: every port that is
+	// not a link port.
+	RGMII []RGMIIPins `json:"rgmii"`
+}
+
+// RGMIIPins name the top's pins of one RGMII port: Pins_RXC, Pins_RXD[3:0], Pins_RX_CTL in,
+// Pins_TXC, Pins_TXD[3:0], Pins_TX_CTL out.
+type RGMIIPins struct {
+	Port int    `json:"port"` // packet port
+	Pins string `json:"pins"` // pin name prefix, e.g. ETH0
 }
 
 // ErrUnknown is returned for a board name that has no folder.
@@ -149,6 +162,9 @@ func load(fsys fs.FS, name string, router bool) (*Board, error) {
 			return nil, fmt.Errorf("boards/%s: params.%s is required", p, k)
 		}
 	}
+	if err := b.checkPorts(); err != nil {
+		return nil, fmt.Errorf("boards/%s: %w", p, err)
+	}
 	if hz := float64(b.Params["CLK_HZ"]); hz != b.ClockMHz*1e6 {
 		return nil, fmt.Errorf("boards/%s: params.CLK_HZ %.0f differs from clock_mhz %g", p, hz, b.ClockMHz)
 	}
@@ -160,6 +176,60 @@ func load(fsys fs.FS, name string, router bool) (*Board, error) {
 		}
 	}
 	return b, nil
+}
+
+// checkPorts checks that every packet port is either a link port or an RGMII port of the
+// simulated board, and that params.LINK_PORTS (when the top has it) is the same set.
+func (b *Board) checkPorts() error {
+	n := int(b.Params["N_PORTS"])
+	kind := make([]string, n)
+	set := func(p int, k string) error {
+		if p < 0 || p >= n {
+			return fmt.Errorf("%s port %d: the board has ports 0..%d (params.N_PORTS)", k, p, n-1)
+		}
+		if kind[p] != "" {
+			return fmt.Errorf("port %d is listed twice (%s, %s)", p, kind[p], k)
+		}
+		kind[p] = k
+		return nil
+	}
+	if len(b.LinkPorts) == 0 {
+		return errors.New("link_ports is required: the ports carried over the host link (all of them on a board without PHYs)")
+	}
+	for _, p := range b.LinkPorts {
+		if err := set(p, "link_ports"); err != nil {
+			return err
+		}
+		if p >= 32 {
+			return fmt.Errorf("link_ports port %d: only ports 0..31 can travel over the link (LINK_PORTS is a 32-bit mask)", p)
+		}
+	}
+	for _, r := range b.Sim.RGMII {
+		if r.Pins == "" {
+			return fmt.Errorf("sim.rgmii port %d: pins (the pin name prefix) is required", r.Port)
+		}
+		if err := set(r.Port, "sim.rgmii"); err != nil {
+			return err
+		}
+	}
+	for p, k := range kind {
+		if k == "" {
+			return fmt.Errorf("port %d is neither in link_ports nor in sim.rgmii", p)
+		}
+	}
+	if m, ok := b.Params["LINK_PORTS"]; ok && uint32(m) != b.LinkMask() {
+		return fmt.Errorf("params.LINK_PORTS %#x differs from link_ports %v (%#x)", m, b.LinkPorts, b.LinkMask())
+	}
+	return nil
+}
+
+// LinkMask is LinkPorts as a bit mask (bit p: port p travels over the host link).
+func (b *Board) LinkMask() uint32 {
+	var m uint32
+	for _, p := range b.LinkPorts {
+		m |= 1 << p
+	}
+	return m
 }
 
 func simValues(b *Board) []string {

@@ -2,6 +2,7 @@ package boards
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -54,6 +55,15 @@ func TestBoardsLoad(t *testing.T) {
 			}
 			if !regexp.MustCompile(`\b`+pin+`\b`).Match(top) || !strings.Contains(string(cons), pin) {
 				t.Errorf("%s: pin %s missing from the top or %s", b.Name, pin, b.Constraints)
+			}
+		}
+		// every RGMII port's pins exist in the top and the constraints
+		for _, r := range b.Sim.RGMII {
+			for _, sfx := range []string{"_RXC", "_RXD", "_RX_CTL", "_TXC", "_TXD", "_TX_CTL"} {
+				pin := r.Pins + sfx
+				if !regexp.MustCompile(`\b`+pin+`\b`).Match(top) || !strings.Contains(string(cons), `"`+pin) {
+					t.Errorf("%s: RGMII pin %s of port %d missing from the top or %s", b.Name, pin, r.Port, b.Constraints)
+				}
 			}
 		}
 		if got := float64(b.Params["CLK_HZ"]) / float64(b.Params["UART_DIV"]); got != float64(b.Baud) {
@@ -126,5 +136,87 @@ func TestReadReports(t *testing.T) {
 	}
 	if r.TimingMet || len(r.Clocks) != 2 || !r.Clocks[1].Met || r.Clocks[0].Met {
 		t.Fatalf("clocks %+v met %v", r.Clocks, r.TimingMet)
+	}
+}
+
+// board.json's ports: each one is a link port or an RGMII port of the simulated board, once;
+// params.LINK_PORTS agrees. Every mistake is named.
+func TestBoardPorts(t *testing.T) {
+	cl, err := Get("colorlight")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl.LinkMask() != 1<<2 || len(cl.Sim.RGMII) != 2 {
+		t.Fatalf("colorlight: link ports %v, rgmii %+v", cl.LinkPorts, cl.Sim.RGMII)
+	}
+	for _, name := range []string{"icebreaker", "hx8k"} {
+		b, err := Get(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.LinkMask() != 3 || len(b.Sim.RGMII) != 0 {
+			t.Errorf("%s: every port over the link, got %v", name, b.LinkPorts)
+		}
+	}
+	rgmii := func(ps ...int) []RGMIIPins {
+		var r []RGMIIPins
+		for _, p := range ps {
+			r = append(r, RGMIIPins{Port: p, Pins: fmt.Sprintf("ETH%d", p)})
+		}
+		return r
+	}
+	for _, c := range []struct {
+		link  []int
+		rgmii []RGMIIPins
+		mask  int64 // params.LINK_PORTS, -1: absent
+		err   string
+	}{
+		{[]int{2}, rgmii(0, 1), 4, ""},
+		{[]int{2}, rgmii(0, 1), -1, ""},
+		{nil, rgmii(0, 1, 2), -1, "link_ports is required"},
+		{[]int{3}, rgmii(0, 1), -1, "link_ports port 3: the board has ports 0..2"},
+		{[]int{2, 2}, rgmii(0, 1), -1, "port 2 is listed twice"},
+		{[]int{1, 2}, rgmii(0, 1), -1, "port 1 is listed twice (link_ports, sim.rgmii)"},
+		{[]int{2}, rgmii(0), -1, "port 1 is neither in link_ports nor in sim.rgmii"},
+		{[]int{2}, []RGMIIPins{{Port: 0, Pins: "ETH0"}, {Port: 1}}, -1, "sim.rgmii port 1: pins"},
+		{[]int{2}, rgmii(0, 1), 6, "params.LINK_PORTS 0x6 differs from link_ports [2] (0x4)"},
+	} {
+		b := &Board{LinkPorts: c.link, Sim: SimPins{RGMII: c.rgmii}, Params: map[string]int64{"N_PORTS": 3}}
+		if c.mask >= 0 {
+			b.Params["LINK_PORTS"] = c.mask
+		}
+		err := b.checkPorts()
+		if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("link %v rgmii %v mask %d: %v, want %q", c.link, c.rgmii, c.mask, err, c.err)
+		}
+	}
+}
+
+// readControlSets groups flip-flops by clock, enable and set/reset nets, per cell type.
+func TestControlSets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "n.json")
+	os.WriteFile(path, []byte(`{"modules": {
+ "other": {"cells": {"x": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "LSR": [9]}}}},
+ "top": {"cells": {
+  "a": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "CE": ["1"], "LSR": [3], "DI": [10], "Q": [11]}},
+  "b": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "CE": ["1"], "LSR": [3], "DI": [12], "Q": [13]}},
+  "c": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "CE": ["1"], "LSR": [3], "DI": [14], "Q": [15]}},
+  "d": {"type": "TRELLIS_FF", "connections": {"CLK": [2], "CE": [4], "LSR": [3], "DI": [16], "Q": [17]}},
+  "e": {"type": "SB_DFFER", "connections": {"C": [2], "E": [4], "R": [3], "D": [18], "Q": [19]}},
+  "f": {"type": "SB_DFFES", "connections": {"C": [2], "E": [4], "S": [3], "D": [20], "Q": [21]}},
+  "g": {"type": "LUT4", "connections": {"A": [2], "Z": [3]}}
+ }}}}`), 0o644)
+	cs, err := readControlSets(path, "top")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs != (ControlSets{Sets: 4, Small: 3, FF: 6}) {
+		t.Fatalf("%+v, want 4 sets, 3 small, 6 FF", cs)
+	}
+	if cs.Crowded() || !(ControlSets{Sets: 2312, Small: 2300, FF: 7700}).Crowded() || (ControlSets{Sets: 160, Small: 90, FF: 7700}).Crowded() {
+		t.Fatal("Crowded")
+	}
+	if _, err := readControlSets(path, "nope"); err == nil {
+		t.Fatal("a missing top module is an error")
 	}
 }

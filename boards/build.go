@@ -105,6 +105,8 @@ type Report struct {
 	BuiltAt    time.Time        `json:"built_at"`
 	Commit     string           `json:"commit,omitempty"`
 	Parameters map[string]int64 `json:"parameters"`
+	// ControlSets of the synthesised netlist; a warning names them when they crowd the placer.
+	ControlSets ControlSets `json:"control_sets"`
 }
 
 // Resources are the device's use after placement.
@@ -227,6 +229,13 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 		return nil, err
 	}
 	synthSecs := time.Since(t0).Seconds()
+	ctrl, err := readControlSets(in(netlist), b.Top)
+	if err != nil {
+		return nil, err
+	}
+	if ctrl.Crowded() {
+		step("warning: %d control sets, %d of them with one or two flip-flops (of %d): the placer may fail to legalise; look for a reset or enable inverted per flip-flop", ctrl.Sets, ctrl.Small, ctrl.FF)
+	}
 
 	// place and route
 	pnrReport := "nextpnr-report.json"
@@ -263,7 +272,8 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 			return nil, err
 		}
 		rep = &Report{Board: b.Name, FPGA: b.FPGA, Bitstream: bit, Tables: b.Tables(), Seed: seed,
-			SynthSecs: round1(synthSecs), PnRSecs: round1(time.Since(t1).Seconds()), Parameters: params, Commit: gitCommit()}
+			SynthSecs: round1(synthSecs), PnRSecs: round1(time.Since(t1).Seconds()), Parameters: params, Commit: gitCommit(),
+			ControlSets: ctrl}
 		if err := rep.readPnR(in(pnrReport), b); err != nil {
 			return nil, err
 		}

@@ -19,9 +19,10 @@ type SimBuildOptions struct {
 }
 
 // SimBuild Verilates the board's top as the simulated board: the same top and parameters as
-// its bitstream, with SimSources in place of the clock primitives, linked with the vboard shim
-// in board mode. It writes Out/obj/Vlr_router__ALL.a and Out/libvboard.a, which the Go package
-// cosim/vboard links under the boardsim build tag.
+// its bitstream, with SimSources in place of the clock and I/O primitives, linked with the vboard
+// shim in board mode (link ports over the UART, RGMII ports driven as their PHYs would). It
+// writes Out/obj/Vlr_router__ALL.a and Out/libvboard.a, which the Go package cosim/vboard links
+// under the boardsim build tag.
 func SimBuild(ctx context.Context, b *Board, opt SimBuildOptions) error {
 	if opt.Out == "" {
 		opt.Out = filepath.Join("build", "boardsim")
@@ -71,6 +72,14 @@ func SimBuild(ctx context.Context, b *Board, opt SimBuildOptions) error {
 		fmt.Sprintf("-DLR_RX_BUF_BYTES=%d", p["RX_BUF_BYTES"]), fmt.Sprintf("-DLR_RESP_BUF_BYTES=%d", p["RESP_BUF_BYTES"]),
 		fmt.Sprintf("-DLR_BUILD_ID=0x%xu", params["BUILD_ID"]), fmt.Sprintf("-DLR_BUILD_DATE=%du", params["BUILD_DATE"]),
 		fmt.Sprintf("-DLR_BOARD_IDLE(t)=((((t)->%s >> %d) & 1) == %d)", b.Sim.IdlePin, b.Sim.IdleBit, b.Sim.IdleLevel),
+	}
+	defs = append(defs, fmt.Sprintf("-DLR_LINK_PORTS=0x%xu", b.LinkMask()))
+	if len(b.Sim.RGMII) > 0 {
+		var x []string
+		for _, r := range b.Sim.RGMII {
+			x = append(x, fmt.Sprintf("X(%d,%s)", r.Port, r.Pins))
+		}
+		defs = append(defs, "-DLR_BOARD_RGMII(X)="+strings.Join(x, " "))
 	}
 	if b.Sim.ResetPin != "" {
 		defs = append(defs, fmt.Sprintf("-DLR_BOARD_RESET(t,on)=((t)->%s = (on) ? %d : %d)", b.Sim.ResetPin, b.Sim.ResetLevel, 1-b.Sim.ResetLevel))

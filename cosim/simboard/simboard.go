@@ -42,7 +42,7 @@ type Stats struct {
 	FramesOut    uint64 // frames out of simulated ports
 	FramesLost   uint64 // of them dropped because Out was not drained
 	Resets       uint64
-	ProtocolErrs uint64
+	ProtocolErrs uint64 // output beats that broke the stream rules; on a board top's RGMII port, frames that broke RGMII
 }
 
 // Board is a running simulated board.
@@ -85,6 +85,10 @@ func New(opt Options) (*Board, error) {
 		if port < 0 || port >= s.info.Ports {
 			s.Close()
 			return nil, fmt.Errorf("simboard: tap on port %d: the board has %d ports", port, s.info.Ports)
+		}
+		if !s.info.HasPins(port) {
+			s.Close()
+			return nil, fmt.Errorf("simboard: tap on port %d: %s carries it over the host link, so the host bridges it (linerate router --tap port%d=IFNAME)", port, s.info.Board, port)
 		}
 		f, err := tap.Open(name)
 		if err != nil {

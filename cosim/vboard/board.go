@@ -41,7 +41,11 @@ func New(o Options) (*Board, error) {
 	if h == nil {
 		return nil, fmt.Errorf("vboard: cannot create the simulation")
 	}
-	return &Board{h: h, info: BuildInfo()}, nil
+	info := BuildInfo()
+	if !info.IsBoardTop() {
+		info.LinkPorts = o.LinkPorts & info.ExtPorts
+	}
+	return &Board{h: h, info: info}, nil
 }
 
 func normDiv(d int) int {
@@ -65,7 +69,7 @@ func BuildInfo() Info {
 		Adj: int(ci.adj_entries), RAddr: int(ci.raddr_entries), MaxFrameBytes: int(ci.max_frame_bytes),
 		ClkHz: int(ci.clk_hz), RxBufBytes: int(ci.rx_buf_bytes), RespBufBytes: int(ci.resp_buf_bytes),
 		BuildID: uint32(ci.build_id), BuildDate: uint32(ci.build_date),
-		ExtPorts: int(ci.ext_ports), Board: C.GoString(ci.board)}
+		ExtPorts: uint32(ci.ext_ports), LinkPorts: uint32(ci.link_ports), Board: C.GoString(ci.board)}
 }
 
 // Info returns the build's parameters.
@@ -99,8 +103,9 @@ func (b *Board) UARTRead() []byte {
 	return buf
 }
 
-// Push queues an external frame (with its FCS) for packet port port (copied). Frames for a port
-// the build does not have are ignored.
+// Push queues an external frame (with its FCS) for packet port port (copied): on its stream
+// pins, or on a board top's RGMII port onto the receive pins as the PHY sends it. Frames for a
+// port without pins (Info.ExtPorts) are ignored.
 func (b *Board) Push(port int, frame []byte) {
 	if len(frame) == 0 {
 		return
@@ -130,7 +135,8 @@ func (b *Board) Run(maxCycles uint64) (cycles uint64, idle bool) {
 	return uint64(c), ci != 0
 }
 
-// Out returns the frames that left non-link ports since the last call, in the order they ended.
+// Out returns the frames that left non-link ports since the last call, in the order they ended
+// (on a board top's RGMII port: decoded from its transmit pins, preamble and SFD removed).
 func (b *Board) Out() []Frame {
 	n := int(C.vboard_out_count(b.h))
 	if n == 0 {

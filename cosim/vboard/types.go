@@ -19,8 +19,10 @@ const DefaultUARTDiv = 16
 
 // Options configure one simulated board.
 type Options struct {
-	UARTDiv   int    // clocks per UART bit (>= 4); 0 = DefaultUARTDiv
-	LinkPorts uint32 // bit p set: port p's frames go to the host as PORT_TX; others to Out()
+	UARTDiv int // clocks per UART bit (>= 4); 0 = DefaultUARTDiv
+	// LinkPorts: bit p set: port p's frames go to the host as PORT_TX; others to Out(). A board
+	// top's link ports are fixed by its build (board.json link_ports): there it is ignored.
+	LinkPorts uint32
 	WavePath  string // FST waveform, "" = none
 }
 
@@ -28,11 +30,23 @@ type Options struct {
 type Info struct {
 	Ports, DataWidth, LPM, Adj, RAddr, MaxFrameBytes, ClkHz, RxBufBytes, RespBufBytes int
 	BuildID, BuildDate                                                                uint32 // build identity the Makefile gave the model (git hash prefix, YYYYMMDD)
-	// ExtPorts are the packet ports with pins of their own (Push, Out): all of them on lr_router,
-	// none on a board top, whose ports all travel over the host link.
-	ExtPorts int
-	Board    string // the board top's name (boards/<Board>/), "" for lr_router
+	// ExtPorts are the packet ports with pins of their own (Push, Out), bit p for port p: all of
+	// them on lr_router; on a board top the ports with an Ethernet PHY (none on the iCE40 boards).
+	ExtPorts uint32
+	// LinkPorts are the ports whose frames go to the host over the link (PORT_TX; INJECT into
+	// the pipeline reaches every port): on a board top its build's, on lr_router Options.LinkPorts.
+	LinkPorts uint32
+	Board     string // the board top's name (boards/<Board>/), "" for lr_router
 }
+
+// IsBoardTop says whether the simulated board is a board's pin-level top (make boardsim).
+func (i Info) IsBoardTop() bool { return i.Board != "" }
+
+// HasPins says whether port p has pins of its own (Push, Out).
+func (i Info) HasPins(p int) bool { return p >= 0 && p < 32 && i.ExtPorts>>p&1 == 1 }
+
+// IsLinkPort says whether port p's frames go to the host over the link.
+func (i Info) IsLinkPort(p int) bool { return p >= 0 && p < 32 && i.LinkPorts>>p&1 == 1 }
 
 // Frame is a frame that left a packet port (non-link ports only). Data includes the FCS.
 type Frame struct {

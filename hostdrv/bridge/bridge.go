@@ -1,8 +1,10 @@
-// Package bridge carries a device's link ports to the host's network. A board without Ethernet
-// PHYs (the iCE40 boards) sends the frames leaving a port to the host over the link (PORT_TX) and
-// takes frames into a port's pipeline from the host (INJECT): the bridge writes the first to the
-// port's TAP interface and injects what Linux sends on that interface, as a PHY would deliver it
-// (padded to 60 bytes, FCS appended). The FPGA then forwards real frames between real hosts.
+// Package bridge carries a device's link ports to the host's network. A port without an Ethernet
+// PHY (every port of the iCE40 boards, port 2 of the colorlight) sends the frames leaving it to
+// the host over the link (PORT_TX) and takes frames into its pipeline from the host (INJECT): the
+// bridge writes the first to the port's TAP interface and injects what Linux sends on that
+// interface, as a PHY would deliver it (padded to 60 bytes, FCS appended). The FPGA then forwards
+// real frames between real hosts. Bridge only link ports (boards.Board.LinkPorts): a port with a
+// PHY sends its frames to the wire, never to the host.
 package bridge
 
 import (

@@ -81,6 +81,7 @@ module lr_core #(
     localparam KW        = KEEP_WIDTH;
     localparam NIN       = N_PORTS + 1;     // out mux inputs: the rewrite units, then inject
     localparam NCNT      = 4*N_PORTS + 36;
+    localparam HREC_TAIL = (DATA_WIDTH >= 32);  // a second header record per port (see the record queue)
 
     generate
         if (N_PORTS < 1 || N_PORTS > 255) begin : g_bad_ports
@@ -141,7 +142,7 @@ module lr_core #(
             // ------------------------------------------------ ingress
             wire [HREC_WIDTH-1:0] in_rec;
             wire                  in_rec_valid;
-            reg          tail_valid_q;   // second record of the queue below is held
+            reg          tail_valid_q;   // the queue below is full (HREC_TAIL: its second record is held)
 
             lr_ingress #(
                 .DATA_WIDTH      (DATA_WIDTH),
@@ -171,34 +172,58 @@ module lr_core #(
             );
 
             // ------------------------------------------------ record queue in front of the lookup
-            // Two header records per port: the head sits in this port's slice of hrec_q, which is
-            // the lookup's input bus itself (a register, so no wide bus is rebuilt on every clock
-            // in simulation), the second waits in tail_q. Records move only when one is offered or
-            // taken. The ingress takes a frame's last beat only while tail_q is free, so an offered
-            // record always has a place; two entries absorb the lookup's round-robin delay when
-            // every port finishes a frame in the same clock.
-            reg  [HREC_WIDTH-1:0] tail_q;
-            wire                  take = hrec_ready[gp];   // the lookup pops the head
+            // The head record sits in this port's slice of hrec_q, which is the lookup's input bus
+            // itself (a register, so no wide bus is rebuilt on every clock in simulation). Records
+            // move only when one is offered or taken. The ingress takes a frame's last beat only
+            // while the queue has a free place, so an offered record always has one.
+            // HREC_TAIL (buses of 32 bits and more): a second record waits in tail_q; two entries
+            // absorb the lookup's round-robin delay when every port finishes a frame in the same
+            // clock, with frames of 8 beats. On narrow buses (8 and 16 bits) a frame lasts at
+            // least 32 clocks, far longer than the lookup takes to serve every port once, so one
+            // entry keeps the ports at full rate and saves a 198-bit register and its multiplexer
+            // per port (about 600 LUTs at 3 ports on the Colorlight).
+            wire take = hrec_ready[gp];   // the lookup pops the head
 
-            always @(posedge clk) begin
-                if (in_rec_valid && (!hrec_valid_q[gp] || (take && !tail_valid_q))) begin
-                    hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= in_rec;
-                end else if (take && tail_valid_q) begin
-                    hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= tail_q;
-                end
-                if (in_rec_valid && hrec_valid_q[gp] && (tail_valid_q || !take)) begin
-                    tail_q <= in_rec;
-                end
-            end
+            if (HREC_TAIL) begin : g_tail
+                reg [HREC_WIDTH-1:0] tail_q;
 
-            always @(posedge clk) begin
-                if (rst) begin
-                    hrec_valid_q[gp] <= 1'b0;
-                    tail_valid_q     <= 1'b0;
-                end else begin
-                    hrec_valid_q[gp] <= in_rec_valid || tail_valid_q || (hrec_valid_q[gp] && !take);
-                    tail_valid_q     <= hrec_valid_q[gp] && (take ? (tail_valid_q && in_rec_valid)
-                                                                  : (tail_valid_q || in_rec_valid));
+                always @(posedge clk) begin
+                    if (in_rec_valid && (!hrec_valid_q[gp] || (take && !tail_valid_q))) begin
+                        hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= in_rec;
+                    end else if (take && tail_valid_q) begin
+                        hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= tail_q;
+                    end
+                    if (in_rec_valid && hrec_valid_q[gp] && (tail_valid_q || !take)) begin
+                        tail_q <= in_rec;
+                    end
+                end
+
+                always @(posedge clk) begin
+                    if (rst) begin
+                        hrec_valid_q[gp] <= 1'b0;
+                        tail_valid_q     <= 1'b0;
+                    end else begin
+                        hrec_valid_q[gp] <= in_rec_valid || tail_valid_q || (hrec_valid_q[gp] && !take);
+                        tail_valid_q     <= hrec_valid_q[gp] && (take ? (tail_valid_q && in_rec_valid)
+                                                                      : (tail_valid_q || in_rec_valid));
+                    end
+                end
+            end else begin : g_head
+                // full = the head is held: the ingress offers the next record once it is taken
+                always @(posedge clk) begin
+                    if (in_rec_valid) begin
+                        hrec_q[HREC_WIDTH*gp +: HREC_WIDTH] <= in_rec;
+                    end
+                end
+
+                always @(posedge clk) begin
+                    if (rst) begin
+                        hrec_valid_q[gp] <= 1'b0;
+                        tail_valid_q     <= 1'b0;
+                    end else begin
+                        hrec_valid_q[gp] <= in_rec_valid || (hrec_valid_q[gp] && !take);
+                        tail_valid_q     <= in_rec_valid || (hrec_valid_q[gp] && !take);
+                    end
                 end
             end
 

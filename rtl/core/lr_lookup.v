@@ -6,7 +6,9 @@
 //   S1  lr_l3_checks on the record (parsed and checksummed by the ingress); LPM request with dst
 //   A   LPM key (bitmap read address)   B  LPM rows ANDed, first hit   C  LPM adjacency index;
 //                                                                           adjacency request
-//   D   adjacency row; lr_decide
+//   D   adjacency row read (the block RAM's output)
+//   D2  the row and the metadata registered; lr_decide (so no path runs from a block RAM's output
+//       through the decision: it set the Colorlight's Fmax)
 //   E   result record registered and pushed to the port's lr_rewrite; reason counted
 // Every frame is looked up (also those decided before rule 11, for which lr_decide zeroes the
 // lookup fields). Results of one port come out in its record order. Credits: a port is served only
@@ -297,8 +299,8 @@ module lr_lookup #(
         end
     endgenerate
 
-    reg          va_q, vb_q, vc_q, vd_q;
-    reg [MW-1:0] ma_q, mb_q, mc_q, md_q;
+    reg          va_q, vb_q, vc_q, vd_q, vd2_q;
+    reg [MW-1:0] ma_q, mb_q, mc_q, md_q, md2_q;
 
     always @(posedge clk) begin
         if (v1_q) begin
@@ -312,6 +314,9 @@ module lr_lookup #(
         end
         if (vc_q) begin
             md_q <= mc_q;
+        end
+        if (vd_q) begin
+            md2_q <= md_q;
         end
     end
 
@@ -331,6 +336,26 @@ module lr_lookup #(
     wire [7:0]  adj_port;
     wire [47:0] adj_dmac, adj_smac;
     wire [15:0] adj_mtu;
+    reg         hit_d2_q;
+    reg  [15:0] index_d2_q, adj_d2_q;
+    reg  [1:0]  kind_d2_q;
+    reg  [7:0]  port_d2_q;
+    reg  [47:0] dmac_d2_q, smac_d2_q;
+    reg  [15:0] mtu_d2_q;
+
+    // D2: the LPM result and the adjacency row, registered
+    always @(posedge clk) begin
+        if (vd_q) begin
+            hit_d2_q   <= hit_d_q;
+            index_d2_q <= index_d_q;
+            adj_d2_q   <= adj_d_q;
+            kind_d2_q  <= adj_kind;
+            port_d2_q  <= adj_port;
+            dmac_d2_q  <= adj_dmac;
+            smac_d2_q  <= adj_smac;
+            mtu_d2_q   <= adj_mtu;
+        end
+    end
 
     lr_adjacency #(
         .ENTRIES (ADJ_ENTRIES)
@@ -373,7 +398,7 @@ module lr_lookup #(
     wire        d_csum_ok, d_martian, d_to_me, d_mcast;
 
     assign {d_port, d_len, d_fcs, d_mtu, d_mac_me, d_group, d_vlan, d_arp, d_ipv6, d_ipv4,
-            d_ver, d_ihl, d_tot, d_ttl, d_csum, d_csum_ok, d_martian, d_to_me, d_mcast} = md_q;
+            d_ver, d_ihl, d_tot, d_ttl, d_csum, d_csum_ok, d_martian, d_to_me, d_mcast} = md2_q;
 
     wire [RES_W-1:0] result;
     wire [4:0]       reason;
@@ -383,7 +408,7 @@ module lr_lookup #(
         .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
         .RES_W           (RES_W)
     ) u_decide (
-        .valid      (vd_q),
+        .valid      (vd2_q),
         .in_port    (d_port),
         .len_w      (d_len),
         .fcs_ok     (d_fcs),
@@ -403,14 +428,14 @@ module lr_lookup #(
         .martian    (d_martian),
         .to_me      (d_to_me),
         .mcast_dst  (d_mcast),
-        .lpm_hit    (hit_d_q),
-        .lpm_index  (index_d_q),
-        .lpm_adj    (adj_d_q),
-        .adj_kind   (adj_kind),
-        .adj_port   (adj_port),
-        .adj_dmac   (adj_dmac),
-        .adj_smac   (adj_smac),
-        .adj_mtu    (adj_mtu),
+        .lpm_hit    (hit_d2_q),
+        .lpm_index  (index_d2_q),
+        .lpm_adj    (adj_d2_q),
+        .adj_kind   (kind_d2_q),
+        .adj_port   (port_d2_q),
+        .adj_dmac   (dmac_d2_q),
+        .adj_smac   (smac_d2_q),
+        .adj_mtu    (mtu_d2_q),
         .result     (result),
         .reason     (reason)
     );
@@ -422,7 +447,7 @@ module lr_lookup #(
     reg [4:0]        reason_q;
 
     always @(posedge clk) begin
-        if (vd_q) begin
+        if (vd2_q) begin
             res_q      <= result;
             res_port_q <= d_port[PW-1:0];
             reason_q   <= reason;
@@ -448,6 +473,7 @@ module lr_lookup #(
             vb_q <= 1'b0;
             vc_q <= 1'b0;
             vd_q <= 1'b0;
+            vd2_q <= 1'b0;
             ve_q <= 1'b0;
         end else begin
             v1_q <= grant_valid;
@@ -455,11 +481,12 @@ module lr_lookup #(
             vb_q <= va_q;
             vc_q <= vb_q;
             vd_q <= vc_q;
-            ve_q <= vd_q;
+            vd2_q <= vd_q;
+            ve_q <= vd2_q;
         end
     end
 
-    assign stat_idle = !(v1_q || va_q || vb_q || vc_q || vd_q || ve_q);
+    assign stat_idle = !(v1_q || va_q || vb_q || vc_q || vd_q || vd2_q || ve_q);
 
 endmodule
 

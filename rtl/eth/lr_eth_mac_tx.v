@@ -111,8 +111,9 @@ module lr_eth_mac_tx #(
     reg        rd_ready;
 
     lr_async_fifo #(
-        .WIDTH (9),
-        .DEPTH (FIFO_BYTES)
+        .WIDTH    (9),
+        .DEPTH    (FIFO_BYTES),
+        .READ_REG (2)           // tx_clk is 125 MHz: a flip-flop free to sit beside the RAM
     ) u_fifo (
         .s_clk    (clk),
         .s_rst    (rst),

@@ -14,7 +14,8 @@ module lr_link #(
     parameter RX_BUF_BYTES    = 16384,            // longest request frame (type..CRC)
     parameter RESP_BUF_BYTES  = 2048,             // longest answer payload (status + words read)
     parameter PUNT_FIFO_BYTES = 16384,            // punt FIFO, a power of two
-    parameter PORT_FIFO_BYTES = 16384             // each port's FIFO, a power of two
+    parameter PORT_FIFO_BYTES = 16384,            // each port's FIFO, a power of two
+    parameter [255:0] HOST_PORTS = {256{1'b1}}    // bit p: port p may go to the host (has a FIFO)
 ) (
     input  wire                          clk,
     input  wire                          rst,
@@ -230,24 +231,35 @@ module lr_link #(
     genvar gp;
     generate
         for (gp = 0; gp < N_PORTS; gp = gp + 1) begin : g_port_fifo
-            lr_link_fifo #(
-                .DATA_WIDTH (DATA_WIDTH),
-                .KEEP_WIDTH (KEEP_WIDTH),
-                .FIFO_BYTES (PORT_FIFO_BYTES)
-            ) u_port_fifo (
-                .clk           (clk),
-                .rst           (rst),
-                .s_axis_tdata  (s_axis_port_tdata[DW*gp +: DW]),
-                .s_axis_tkeep  (s_axis_port_tkeep[KW*gp +: KW]),
-                .s_axis_tvalid (s_axis_port_tvalid[gp]),
-                .s_axis_tlast  (s_axis_port_tlast[gp]),
-                .m_axis_tdata  (port_tdata[8*gp +: 8]),
-                .m_axis_tvalid (port_tvalid[gp]),
-                .m_axis_tready (port_tready[gp]),
-                .m_axis_tlast  (port_tlast[gp]),
-                .stat_drop     (port_drop[gp]),
-                .stat_empty    (port_empty[gp])
-            );
+            if (HOST_PORTS[gp]) begin : g_fifo
+                lr_link_fifo #(
+                    .DATA_WIDTH (DATA_WIDTH),
+                    .KEEP_WIDTH (KEEP_WIDTH),
+                    .FIFO_BYTES (PORT_FIFO_BYTES)
+                ) u_port_fifo (
+                    .clk           (clk),
+                    .rst           (rst),
+                    .s_axis_tdata  (s_axis_port_tdata[DW*gp +: DW]),
+                    .s_axis_tkeep  (s_axis_port_tkeep[KW*gp +: KW]),
+                    .s_axis_tvalid (s_axis_port_tvalid[gp]),
+                    .s_axis_tlast  (s_axis_port_tlast[gp]),
+                    .m_axis_tdata  (port_tdata[8*gp +: 8]),
+                    .m_axis_tvalid (port_tvalid[gp]),
+                    .m_axis_tready (port_tready[gp]),
+                    .m_axis_tlast  (port_tlast[gp]),
+                    .stat_drop     (port_drop[gp]),
+                    .stat_empty    (port_empty[gp])
+                );
+            end else begin : g_none
+                // a port that never goes to the host: no FIFO (its valid is tied low by the caller)
+                wire unused_port = &{1'b0, s_axis_port_tdata[DW*gp +: DW], s_axis_port_tkeep[KW*gp +: KW],
+                                     s_axis_port_tvalid[gp], s_axis_port_tlast[gp], port_tready[gp]};
+                assign port_tdata[8*gp +: 8] = 8'd0;
+                assign port_tvalid[gp]       = 1'b0;
+                assign port_tlast[gp]        = 1'b0;
+                assign port_drop[gp]         = 1'b0;
+                assign port_empty[gp]        = 1'b1;
+            end
         end
     endgenerate
 

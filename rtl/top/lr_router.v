@@ -31,7 +31,9 @@ module lr_router #(
     parameter RX_BUF_BYTES    = 16384,          // longest request frame the link takes
     parameter RESP_BUF_BYTES  = 2048,           // longest answer payload
     parameter PUNT_FIFO_BYTES = 16384,          // punt FIFO bytes, a power of two
-    parameter PORT_FIFO_BYTES = 16384           // bytes of each port's FIFO toward the host, a power of two
+    parameter PORT_FIFO_BYTES = 16384,          // bytes of each port's FIFO toward the host, a power of two
+    parameter [255:0] HOST_PORTS = {256{1'b1}}  // bit p: cfg_link_ports may send port p to the host
+                                                // (a port without the bit has no FIFO in the link)
 ) (
     input  wire                          clk,
     input  wire                          rst,   // synchronous, active high
@@ -80,7 +82,7 @@ module lr_router #(
 
     always @(posedge clk) begin
         uart_div_q   <= (cfg_uart_div < 16'd4) ? UART_DIV_W[15:0] : cfg_uart_div;
-        link_ports_q <= cfg_link_ports;
+        link_ports_q <= cfg_link_ports & HOST_PORTS[N_PORTS-1:0];
     end
 
     wire [15:0] uart_div = uart_div_q;
@@ -248,7 +250,8 @@ module lr_router #(
         .RX_BUF_BYTES    (RX_BUF_BYTES),
         .RESP_BUF_BYTES  (RESP_BUF_BYTES),
         .PUNT_FIFO_BYTES (PUNT_FIFO_BYTES),
-        .PORT_FIFO_BYTES (PORT_FIFO_BYTES)
+        .PORT_FIFO_BYTES (PORT_FIFO_BYTES),
+        .HOST_PORTS      (HOST_PORTS)
     ) u_link (
         .clk                  (clk),
         .rst                  (rst),

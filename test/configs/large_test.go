@@ -36,3 +36,19 @@ func TestLargeConfFileCurrent(t *testing.T) {
 		t.Fatal("large.conf is not Large(1200, 0): regenerate it with a two-line program that prints Large(1200, 0)")
 	}
 }
+
+// TestThreePortFitsColorlight: half the Colorlight's tables (64 LPM entries, 64 adjacencies, 8
+// router addresses) hold ThreePort with the board suites' route count: the other half is room
+// for make-before-break.
+func TestThreePortFitsColorlight(t *testing.T) {
+	sizes := tables.Sizes{Ports: 3, LPM: 32, Adj: 32, RAddr: 8}
+	for v := 0; v < 3; v++ {
+		c, err := tables.ParseConfig("three.conf", strings.NewReader(ThreePort(12, v)), sizes)
+		if err != nil {
+			t.Fatalf("variant %d: %v", v, err)
+		}
+		if _, err := tables.Compile(c, sizes); err != nil {
+			t.Fatalf("variant %d: %v", v, err)
+		}
+	}
+}

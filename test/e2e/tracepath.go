@@ -37,9 +37,19 @@ type Trace struct {
 // Tracepath runs `tracepath -n -m TracepathMaxHops dst` in from's namespace and parses the
 // hops and the path MTU. A path that does not reach dst is no error: the Trace says so.
 func Tracepath(ctx context.Context, from *Host, dst netip.Addr) (Trace, error) {
+	return TracepathLen(ctx, from, dst, 0)
+}
+
+// TracepathLen is Tracepath with probes of length bytes (tracepath -l; 0: the path MTU, as
+// Tracepath). Short probes find the hops where full-size ones are too slow: a simulated board's
+// UART takes about as long as tracepath's 1 s wait per probe to carry a 1500-byte one.
+func TracepathLen(ctx context.Context, from *Host, dst netip.Addr, length int) (Trace, error) {
 	start := time.Now()
-	out, runErr := command(ctx, "ip", "netns", "exec", from.NS, "tracepath", "-n",
-		"-m", strconv.Itoa(TracepathMaxHops), dst.String()).CombinedOutput()
+	args := []string{"netns", "exec", from.NS, "tracepath", "-n", "-m", strconv.Itoa(TracepathMaxHops)}
+	if length > 0 {
+		args = append(args, "-l", strconv.Itoa(length))
+	}
+	out, runErr := command(ctx, "ip", append(args, dst.String())...).CombinedOutput()
 	tr, err := parseTracepath(string(out))
 	tr.Duration = time.Since(start)
 	if err == nil {

@@ -146,6 +146,12 @@ func printReport(out io.Writer, r *boards.Report, dir string) {
 	res := r.Resources
 	fmt.Fprintf(out, "  logic cells %d/%d (%d%%), LUT %d, FF %d, BRAM %d/%d (%d%%)\n",
 		res.Cells, res.CellsAvail, res.LUTPercent, res.LUT, res.FF, res.BRAM, res.BRAMAvail, res.BRAMPercent)
+	cs := r.ControlSets
+	warn := ""
+	if cs.Crowded() {
+		warn = ": too many small ones, the placer may fail to legalise"
+	}
+	fmt.Fprintf(out, "  control sets %d (%d of one or two flip-flops)%s\n", cs.Sets, cs.Small, warn)
 	for _, c := range r.Clocks {
 		verdict := "met"
 		if !c.Met {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/linerate/linerate/boards"
 	"github.com/linerate/linerate/hostdrv/bridge"
 	"github.com/linerate/linerate/hostdrv/kernelsrc"
 	"github.com/linerate/linerate/hostdrv/router"
@@ -31,6 +32,7 @@ type RouterOptions struct {
 	Quiet         bool
 	Kernel        string
 	Tap           []string
+	Board         string
 }
 
 func newRouterCmd() *cobra.Command {
@@ -60,13 +62,16 @@ port0..portN-1 replace the file's routes, and its neighbours join the file's, as
 reports changes (ip route add/del, a routing daemon); ports and addresses stay the file's.
 
 --tap portN=IFNAME bridges a port that travels over the host link (every port of a board
-without Ethernet PHYs: icebreaker, hx8k) to a Linux TAP interface: what the board sends out of
-the port goes to the interface, what Linux sends on the interface enters the port's pipeline.
-A network namespace holding the interface is then a host on that port of the real FPGA.`,
+without Ethernet PHYs: icebreaker, hx8k; port 2 of the colorlight, whose ports 0 and 1 are its
+RGMII jacks) to a Linux TAP interface: what the board sends out of the port goes to the
+interface, what Linux sends on the interface enters the port's pipeline. A network namespace
+holding the interface is then a host on that port of the real FPGA. --board NAME says which
+board the device is, so that --tap refuses ports with a PHY of their own (linerate boards).`,
 		Example: `  linerate sim --tap port0=lr0 --tap port1=lr1 &     # prints device: serial:/dev/pts/N
   linerate router --dev serial:/dev/pts/3 --config router.conf
   linerate router --dev serial:/dev/pts/3 --config router.conf --kernel rtr   # routes of netns rtr
-  linerate router --dev usb:0403:6010 --config router.conf --tap port0=ice0 --tap port1=ice1`,
+  linerate router --dev usb:0403:6010 --config router.conf --tap port0=ice0 --tap port1=ice1
+  linerate router --dev serial:/dev/ttyUSB0 --config cl.conf --board colorlight --tap port2=cl2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return RunRouter(o, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -83,6 +88,7 @@ A network namespace holding the interface is then a host on that port of the rea
 	f.BoolVar(&o.NoICMPLimit, "no-icmp-limit", false, "no per-destination ICMP error rate limit (Linux's icmp_ratelimit)")
 	f.BoolVar(&o.Quiet, "quiet", false, "no event log")
 	f.StringArrayVar(&o.Tap, "tap", nil, "portN=IFNAME: bridge a link port to a TAP interface (created if missing; needs root)")
+	f.StringVar(&o.Board, "board", "", "the board the device is (boards/NAME): --tap takes only its link ports")
 	f.StringVar(&o.Kernel, "kernel", "", "mirror the routes and neighbours of this network namespace (its interfaces port0..N-1), event-driven through netlink; \"-\" is this process's namespace")
 	return c
 }
@@ -114,6 +120,15 @@ func RunRouter(o *RouterOptions, w, errw io.Writer) error {
 			return inputErr(err)
 		}
 	}
+	var board *boards.Board
+	if o.Board != "" {
+		if board, err = boards.Get(o.Board); err != nil {
+			return inputErr(fmt.Errorf("--board: %w", err))
+		}
+		if n := board.Tables().Ports; n != d.Info().Ports {
+			return inputErr(fmt.Errorf("--board %s: the board has %d ports, the device %d: another board or build", o.Board, n, d.Info().Ports))
+		}
+	}
 	if len(o.Tap) > 0 {
 		ports := map[int]io.ReadWriter{}
 		for _, spec := range o.Tap {
@@ -123,6 +138,9 @@ func RunRouter(o *RouterOptions, w, errw io.Writer) error {
 			}
 			if p >= d.Info().Ports {
 				return inputErr(fmt.Errorf("--tap %s: the device has ports 0..%d", spec, d.Info().Ports-1))
+			}
+			if board != nil && !slices.Contains(board.LinkPorts, p) {
+				return inputErr(fmt.Errorf("--tap %s: port%d of %s has an Ethernet PHY of its own, only ports %v travel over the host link", spec, p, board.Name, board.LinkPorts))
 			}
 			f, err := tap.Open(ifname)
 			if err != nil {

@@ -27,3 +27,24 @@ func TestRouterCommand(t *testing.T) {
 		t.Fatalf("bad config: %d\n%s", code, out)
 	}
 }
+
+// TestRouterBoardTaps: with --board, --tap takes only the board's link ports (the colorlight's
+// port 2), and a device of another port count is refused, both as usage errors before any
+// interface is touched.
+func TestRouterBoardTaps(t *testing.T) {
+	dev, _ := fakeDev(t, tables.Sizes{Ports: 3, LPM: 64, Adj: 64, RAddr: 8})
+	conf := "../../../test/configs/small.conf"
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--board", "colorlight", "--tap", "port0=lrt0"}, "port0 of colorlight has an Ethernet PHY of its own, only ports [2] travel over the host link"},
+		{[]string{"--board", "hx8k", "--tap", "port0=lrt0"}, "--board hx8k: the board has 2 ports, the device 3"},
+		{[]string{"--board", "nosuch"}, "unknown board"},
+	} {
+		args := append([]string{"router", "--dev", dev, "--config", conf, "--timeout", "1s", "--quiet"}, c.args...)
+		if code, out := runCmd(t, args...); code != 2 || !strings.Contains(out, c.want) {
+			t.Errorf("%v: exit %d, want 2 and %q:\n%s", c.args, code, c.want, out)
+		}
+	}
+}

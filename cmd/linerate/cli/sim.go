@@ -142,6 +142,9 @@ func RunSim(o *SimOptions, w, errw io.Writer) error {
 		if in.port >= b.Info().Ports {
 			return inputErr(fmt.Errorf("--in port%d: the board has %d ports", in.port, b.Info().Ports))
 		}
+		if !b.Info().HasPins(in.port) {
+			return inputErr(fmt.Errorf("--in port%d: %s carries it over the host link (send frames into it with linerate inject --pipeline)", in.port, b.Info().Board))
+		}
 	}
 	ctx, cancel := signalContext(0)
 	defer cancel()
@@ -193,6 +196,18 @@ func RunSim(o *SimOptions, w, errw io.Writer) error {
 	}
 	fmt.Fprintf(errw, "simulated board: %d ports, LPM %d, adjacency %d, UART %d clocks/bit of %d Hz (%.2f Mbaud); Ctrl-C stops it\n",
 		info.Ports, info.LPM, info.Adj, o.UARTDiv, info.ClkHz, float64(info.ClkHz)/float64(o.UARTDiv)/1e6)
+	if info.IsBoardTop() {
+		var link, phy []string
+		for p := range info.Ports {
+			if info.IsLinkPort(p) {
+				link = append(link, fmt.Sprintf("port%d", p))
+			} else if info.HasPins(p) {
+				phy = append(phy, fmt.Sprintf("port%d", p))
+			}
+		}
+		fmt.Fprintf(errw, "board top %s: over the host link (bridge with linerate router --tap): %s; with a simulated PHY (--tap, --in, --pcap-dir here): %s\n",
+			info.Board, listOr(link), listOr(phy))
+	}
 	for _, in := range inputs {
 		for _, p := range in.pkts {
 			b.Push(in.port, model.AppendFCS(append([]byte(nil), p.Data...)))
@@ -207,4 +222,12 @@ func RunSim(o *SimOptions, w, errw io.Writer) error {
 	st := b.Stats()
 	fmt.Fprintf(errw, "stopped after %d clocks: %d bytes in, %d out, %d frames out of ports\n", st.Cycles, st.UARTIn, st.UARTOut, st.FramesOut)
 	return err
+}
+
+// listOr joins names, "none" for none.
+func listOr(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
 }

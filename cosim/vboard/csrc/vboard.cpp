@@ -6,9 +6,11 @@
 // pin-level top (boards/<board>/, Verilated with --prefix Vlr_router), driven through its pins
 // only: CLK, RX, TX; LR_BOARD_IDLE(t) reads "nothing in flight" off an LED pin, and
 // LR_BOARD_RESET(t, on) drives the board's reset pin (a button). A board without one is reset by
-// a power cycle: a new model, tables cleared, as reconfiguring the FPGA does. The board has no
-// external packet ports (they travel over the link), so frames pushed to ports are ignored and
-// none come out; the UART divisor is the build's (LR_UART_DIV).
+// a power cycle: a new model, tables cleared, as reconfiguring the FPGA does. The UART divisor is
+// the build's (LR_UART_DIV). LR_LINK_PORTS are the ports that travel over the link (no pins:
+// frames pushed to them are ignored); LR_BOARD_RGMII(X) lists the others as X(port, PREFIX), an
+// RGMII PHY's pins PREFIX_RXC/RXD/RX_CTL/TXC/TXD/TX_CTL, which the shim drives as the PHY would
+// (RgmiiPort below).
 #include "vboard.h"
 
 #include <cstring>
@@ -55,7 +57,10 @@
 #define LR_RESP_BUF_BYTES 2048
 #endif
 #ifdef LR_BOARD
-#define LR_EXT_PORTS 0
+#ifndef LR_LINK_PORTS
+#define LR_LINK_PORTS ((1u << LR_N_PORTS) - 1)
+#endif
+#define LR_EXT_PORTS (((1u << LR_N_PORTS) - 1) & ~uint32_t(LR_LINK_PORTS))
 #define PIN_CLK CLK
 #define PIN_RX RX
 #define PIN_TX TX
@@ -63,7 +68,7 @@
 #define LR_BOARD_RESET_HOLD 24  // clocks the board's reset synchroniser holds after the pin
 #endif
 #else
-#define LR_EXT_PORTS LR_N_PORTS
+#define LR_EXT_PORTS ((1u << LR_N_PORTS) - 1)
 #define PIN_CLK clk
 #define PIN_RX uart_rx
 #define PIN_TX uart_tx
@@ -169,6 +174,110 @@ uint32_t keep_count(uint32_t keep) {
     return n;
 }
 
+#ifdef LR_BOARD_RGMII
+// One RGMII port of a board top, seen from its PHY. The simulated board has one clock: CLK drives
+// the core and, through the PLL models, the 125 MHz transmit clock; the PHY's RXC ticks in step
+// with CLK, so a byte takes one clock each way (faster than a real PHY next to a 48 MHz core,
+// whose MAC FIFOs absorb the difference; here they never fill). RXC runs only while the PHY has
+// something to say: from LEAD idle cycles before a burst of frames (the receive side leaves reset
+// on RXC edges) to TAIL idle cycles after it (the MAC publishes a stored frame to the core side
+// through a handshake clocked by RXC); otherwise it is stopped, as in a PHY's low-power idle, and
+// costs the simulation nothing.
+struct RgmiiPort {
+    static constexpr int LEAD = 24, TAIL = 24, IFG = 12;
+    int port = 0;
+    // the Verilated pins (rebuilt at every power-up)
+    CData *rxc = nullptr, *rxd = nullptr, *rx_ctl = nullptr;
+    CData *txc = nullptr, *txd = nullptr, *tx_ctl = nullptr;
+    // receive: frames waiting, the burst being sent (bit 8 of a cycle: RX_DV)
+    std::deque<std::vector<uint8_t>> frames;
+    std::vector<uint16_t> cyc;
+    size_t ci = 0;
+    int tail = 0;
+    bool running = false;  // RXC toggles
+    uint16_t cur = 0;      // the cycle whose rising half was presented last
+    // transmit: the rising half of the cycle being recorded, the bytes of the frame so far
+    uint8_t rise_pins = 0;
+    bool have_rise = false;
+    std::vector<uint8_t> tx;
+
+    bool quiet() const { return frames.empty() && ci >= cyc.size() && tail == 0 && tx.empty(); }
+
+    // Before the clock's falling edge: the high nibble (and RX_DV xor RX_ER) of the current cycle.
+    void fall() {
+        *rxd = uint8_t((cur >> 4) & 15);
+        *rx_ctl = uint8_t((cur >> 8) & 1);
+        *rxc = 0;
+    }
+    // Before the rising edge: the next cycle's low nibble and RX_DV.
+    void rise(bool in_reset) {
+        if (ci >= cyc.size()) {
+            cyc.clear();
+            ci = 0;
+            if (!in_reset && !frames.empty()) {
+                if (!running) cyc.assign(LEAD, 0);
+                for (int i = 0; i < 7; i++) cyc.push_back(0x155);
+                cyc.push_back(0x1D5);
+                for (uint8_t b : frames.front()) cyc.push_back(uint16_t(0x100 | b));
+                cyc.insert(cyc.end(), IFG, 0);
+                frames.pop_front();
+            }
+        }
+        if (ci < cyc.size()) {
+            cur = cyc[ci++];
+            tail = TAIL;
+            running = true;
+        } else if (tail > 0) {
+            cur = 0;
+            tail--;
+        } else {
+            cur = 0;
+            running = false;
+        }
+        *rxd = uint8_t(cur & 15);
+        *rx_ctl = uint8_t((cur >> 8) & 1);
+        *rxc = running ? 1 : 0;
+    }
+    // A half period of the transmit pins has ended (high: TXC high, the rising half). Returns
+    // true with a whole frame in *out; counts what breaks RGMII in *errors.
+    bool sample(bool high, std::vector<uint8_t>* out, uint64_t* errors) {
+        uint8_t pins = uint8_t((*txd & 15) | ((*tx_ctl & 1) << 4));
+        if ((*txc & 1) != (high ? 1 : 0)) (*errors)++;  // TXC follows the transmit clock
+        if (high) {
+            rise_pins = pins;
+            have_rise = true;
+            return false;
+        }
+        if (!have_rise) return false;
+        have_rise = false;
+        bool en = rise_pins >> 4;
+        bool er = en != bool(pins >> 4);
+        if (en) {
+            if (er) (*errors)++;  // TX_ER is never driven
+            tx.push_back(uint8_t((rise_pins & 15) | ((pins & 15) << 4)));
+            return false;
+        }
+        if (tx.empty()) return false;
+        // a frame ended: 7 x 0x55, the SFD, the frame (whose first byte may be 0x55 too)
+        static const uint8_t pre[8] = {0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0xD5};
+        bool ok = tx.size() > 8 && std::memcmp(tx.data(), pre, 8) == 0;
+        if (ok) out->assign(tx.begin() + 8, tx.end());
+        else (*errors)++;
+        tx.clear();
+        return ok;
+    }
+    void abandon() {  // reset: the burst on the wire ends, queued frames wait
+        cyc.clear();
+        ci = 0;
+        tail = 0;
+        running = false;
+        cur = 0;
+        have_rise = false;
+        tx.clear();
+    }
+};
+#endif
+
 }  // namespace
 
 struct vboard {
@@ -187,6 +296,29 @@ struct vboard {
     UartDriver drv;
     UartSampler smp;
     std::vector<uint8_t> rx_bytes;  // decoded from uart_tx
+#ifdef LR_BOARD_RGMII
+    std::vector<RgmiiPort> rgmii;  // the board's RGMII ports (LR_BOARD_RGMII)
+
+    RgmiiPort* rgmii_port(int p) {
+        for (auto& r : rgmii) {
+            if (r.port == p) return &r;
+        }
+        return nullptr;
+    }
+    // point each port at the pins of the current model
+    void rgmii_bind() {
+        Vlr_router* t = top.get();
+        size_t i = 0;
+#define LR_RGMII_BIND(p, pre)                                               \
+    if (rgmii.size() <= i) rgmii.emplace_back();                           \
+    rgmii[i].port = p;                                                     \
+    rgmii[i].rxc = &t->pre##_RXC, rgmii[i].rxd = &t->pre##_RXD;            \
+    rgmii[i].rx_ctl = &t->pre##_RX_CTL, rgmii[i].txc = &t->pre##_TXC;      \
+    rgmii[i].txd = &t->pre##_TXD, rgmii[i].tx_ctl = &t->pre##_TX_CTL, i++;
+        LR_BOARD_RGMII(LR_RGMII_BIND)
+#undef LR_RGMII_BIND
+    }
+#endif
 
     void eval_dump() {
         top->eval();
@@ -213,9 +345,15 @@ struct vboard {
         t->cfg_uart_div = div;
 #endif
         t->PIN_RX = in_reset ? 1 : drv.pin(div);
+#ifdef LR_BOARD_RGMII
+        for (auto& r : rgmii) r.fall();
+#endif
 
         t->PIN_CLK = 0;
         eval_dump();
+#ifdef LR_BOARD_RGMII
+        rgmii_sample(false);
+#endif
 
 #ifndef LR_BOARD
         for (int p = 0; p < NP; p++) {
@@ -263,11 +401,31 @@ struct vboard {
         if (pin && !smp.active) tx_quiet++;
         else tx_quiet = 0;
         if (!in_reset) drv.clocked();
+#ifdef LR_BOARD_RGMII
+        for (auto& r : rgmii) r.rise(in_reset);
+#endif
 
         t->PIN_CLK = 1;
         eval_dump();
+#ifdef LR_BOARD_RGMII
+        rgmii_sample(true);
+#endif
         cycles++;
     }
+
+#ifdef LR_BOARD_RGMII
+    // the transmit pins of every RGMII port after a clock edge; whole frames to out
+    void rgmii_sample(bool high) {
+        std::vector<uint8_t> f;
+        uint64_t ignored = 0;  // pins in reset
+        for (auto& r : rgmii) {
+            if (!r.sample(high, &f, in_reset ? &ignored : &protocol_errors) || in_reset) continue;
+            out_bytes += f.size();
+            out.push_back(OutFrame{r.port, std::move(f)});
+            f.clear();
+        }
+    }
+#endif
 
     bool idle() {
 #ifdef LR_BOARD
@@ -295,6 +453,10 @@ struct vboard {
 #ifndef LR_BOARD
         top->m_axis_tx_tready = (1u << NP) - 1;
 #endif
+#ifdef LR_BOARD_RGMII
+        rgmii_bind();
+        for (auto& r : rgmii) r.abandon();
+#endif
     }
 
     bool quiet() const {
@@ -302,6 +464,11 @@ struct vboard {
         for (int p = 0; p < NP; p++) {
             if (!src[p].empty() || !sink[p].cur.empty()) return false;
         }
+#ifdef LR_BOARD_RGMII
+        for (const auto& r : rgmii) {
+            if (!r.quiet()) return false;
+        }
+#endif
         return true;
     }
 };
@@ -321,6 +488,11 @@ void vboard_info_get(vboard_info* info) {
     info->build_id = LR_BUILD_ID;
     info->build_date = LR_BUILD_DATE;
     info->ext_ports = LR_EXT_PORTS;
+#ifdef LR_BOARD
+    info->link_ports = LR_LINK_PORTS;
+#else
+    info->link_ports = 0;  // chosen per board (vboard_opts)
+#endif
 #ifdef LR_BOARD
     info->board = LR_STR(LR_BOARD);
 #else
@@ -366,8 +538,13 @@ void vboard_uart_take(vboard* b, uint8_t* buf) {
 void vboard_push(vboard* b, const uint8_t* buf, const uint32_t* lens, const int32_t* ports, int n) {
     size_t off = 0;
     for (int i = 0; i < n; i++) {
-        if (ports[i] >= 0 && ports[i] < LR_EXT_PORTS && lens[i] > 0) {
-            b->src[ports[i]].q.emplace_back(buf + off, buf + off + lens[i]);
+        int p = ports[i];
+        if (p >= 0 && p < NP && ((LR_EXT_PORTS >> p) & 1u) && lens[i] > 0) {
+#ifdef LR_BOARD_RGMII
+            if (RgmiiPort* r = b->rgmii_port(p)) r->frames.emplace_back(buf + off, buf + off + lens[i]);
+#else
+            b->src[p].q.emplace_back(buf + off, buf + off + lens[i]);
+#endif
         }
         off += lens[i];
     }
@@ -417,6 +594,9 @@ void vboard_reset(vboard* b, int n) {
         b->sink[p].cur.clear();
         b->sink[p].held = false;
     }
+#ifdef LR_BOARD_RGMII
+    for (auto& r : b->rgmii) r.abandon();
+#endif
     b->in_reset = true;
     b->still = 0;
 #ifdef LR_BOARD

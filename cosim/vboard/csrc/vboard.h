@@ -23,7 +23,10 @@ typedef struct {
     int n_ports, data_width, lpm_entries, adj_entries, raddr_entries, max_frame_bytes;
     int clk_hz, rx_buf_bytes, resp_buf_bytes;
     uint32_t build_id, build_date;
-    int ext_ports;     /* packet ports with pins (0 on a board top: all travel over the link) */
+    uint32_t ext_ports;  /* bit p: packet port p has pins (vboard_push, vboard_take): every port of
+                            lr_router; on a board top the ports with a PHY (RGMII) */
+    uint32_t link_ports; /* board top: bit p: port p travels over the host link (the build's);
+                            lr_router: 0 (vboard_opts.link_ports chooses) */
     const char* board; /* the board top's name, "" for lr_router */
 } vboard_info;
 
@@ -43,7 +46,9 @@ size_t vboard_uart_count(vboard* b);
 void vboard_uart_take(vboard* b, uint8_t* buf);
 
 /* Queue n frames for packet ports: frame i is lens[i] bytes at the running offset in buf, for
- * port ports[i]. Frames for ports that do not exist are ignored. Copies the bytes. */
+ * port ports[i]. Frames for ports without pins (ext_ports) are ignored. Copies the bytes. On a
+ * board top's RGMII port a frame goes onto the receive pins as a PHY sends it: preamble, SFD,
+ * the frame (which carries its FCS), 12 idle cycles. */
 void vboard_push(vboard* b, const uint8_t* buf, const uint32_t* lens, const int32_t* ports, int n);
 
 /* Clock until every queued UART byte and frame has entered, the board reports idle and uart_tx
