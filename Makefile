@@ -213,12 +213,11 @@ test: deps gen-check deps-ice40 deps-ecp5
 	[ $$rc = 0 ] && [ "$$(cat $(BUILD)/test-bits.rc)" = 0 ]
 
 # The co-simulation suites of cosim/ against lr_core_serial (build/vsim_serial, the iCE40 boards'
-# sizes) instead of lr_core; then the host-link suite against the HX8K top built with it.
+# sizes) instead of lr_core. The iCE40 board tops use it (SERIAL_CORE in board.json), so
+# test-boards runs the host-link suite against it over the real link.
 .PHONY: test-serial synth-serial
 test-serial: vsim
 	$(GO) test -tags $(TAGS),serialcore -count=1 -timeout 20m ./cosim/
-	$(MAKE) boardsim-serial
-	$(GO) test -tags $(TAGS),boardsim -count=1 -timeout 15m ./test/hostlink/
 
 # iCE40 resources of lr_core_serial (with lr_csr) and of lr_core at the HX8K board's parameters,
 # synthesised the same way (synth_ice40, flattened, -DLR_SYNTHESIS); no place and route.
@@ -256,27 +255,6 @@ bit:
 boardsim: deps $(VSIM)/libverilated.a
 	$(GO) run ./cmd/lrboard sim $(BOARD)
 
-# The HX8K board's top with lr_core_serial (SERIAL_CORE=1 added to its lr_router_link, in a copy
-# under build/boardsim/src; board.json stays as it is) as the simulated board that
-# `go test -tags verilator,boardsim ./test/hostlink/` links: the host-link suite, table loads under
-# traffic included, against the serial core over the real link.
-SERIAL_BOARD := hx8k
-.PHONY: boardsim-serial
-boardsim-serial: deps $(VSIM)/libverilated.a
-	rm -rf $(BUILD)/boardsim && mkdir -p $(BUILD)/boardsim/src $(BUILD)/boardsim/obj
-	sed 's/^\(\s*\)\.N_PORTS\(\s*\)(N_PORTS),/&\n\1.SERIAL_CORE     (1),/' boards/$(SERIAL_BOARD)/lr_board_$(SERIAL_BOARD).v > $(BUILD)/boardsim/src/lr_board_$(SERIAL_BOARD).v
-	grep -q 'SERIAL_CORE' $(BUILD)/boardsim/src/lr_board_$(SERIAL_BOARD).v
-	$(GO) run ./cmd/lrboard files $(SERIAL_BOARD) | sed -n 's/^sim //p' \
-	  | sed 's#boards/$(SERIAL_BOARD)/lr_board_$(SERIAL_BOARD).v#$(BUILD)/boardsim/src/lr_board_$(SERIAL_BOARD).v#' > $(BUILD)/boardsim/args.txt
-	verilator --cc --prefix Vlr_router -O3 --x-assign fast --x-initial unique --trace-fst -Wno-fatal -Wno-lint -Wno-style \
-	  --Mdir $(BUILD)/boardsim/obj $(RTL_INC) -GBUILD_ID=32\'h$(GIT_ID) -GBUILD_DATE=32\'d$(BUILD_DATE) $$(cat $(BUILD)/boardsim/args.txt)
-	$(MAKE) -s -C $(BUILD)/boardsim/obj -f Vlr_router.mk -j$(JOBS) Vlr_router__ALL.a OPT_FAST=-O2 OPT_GLOBAL=-O2 >/dev/null
-	g++ -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(BUILD)/boardsim/obj -Icosim/vboard/csrc -Icosim/csrc \
-	  -DLR_BOARD=$(SERIAL_BOARD) $(SERIAL_DEFS) -DLR_CLK_HZ=24000000 -DLR_UART_DIV=8 -DLR_RX_BUF_BYTES=2048 -DLR_RESP_BUF_BYTES=512 \
-	  -DLR_BUILD_ID=0x$(GIT_ID)u -DLR_BUILD_DATE=$(BUILD_DATE)u '-DLR_BOARD_IDLE(t)=((((t)->LED >> 1) & 1) == 0)' \
-	  -c cosim/vboard/csrc/vboard.cpp -o $(BUILD)/boardsim/vboard.o
-	ar rcs $(BUILD)/boardsim/libvboard.a $(BUILD)/boardsim/vboard.o
-
 # Each board top in Verilator passes the host-link suite (test/hostlink), and Linux hosts in
 # namespaces ping across it with its ports bridged to TAP interfaces (test/e2e, root), one board
 # at a time.
@@ -288,13 +266,17 @@ test-boards: deps $(VSIM)/libverilated.a
 
 # Every board whose design fits its FPGA: a timing-clean bitstream and report.json in build/NAME/
 # (linerate build exits 1 when a clock misses its target, 2 when the design does not fit). The
-# iCE40 boards join when the core fits them (see README, Boards).
-BIT_BOARDS := colorlight
+# iCEBreaker joins when its design fits the UP5K (see README, Boards). The boards build side by
+# side (each flow is single-threaded), each into its own log, printed in turn.
+BIT_BOARDS := hx8k colorlight
 test-bits: deps-ice40 deps-ecp5
+	@$(GO) build -o $(BUILD)/linerate-bits ./cmd/linerate
 	@for b in $(BIT_BOARDS); do \
-	  echo "== bitstream $$b"; \
-	  $(GO) run ./cmd/linerate build --board $$b --seeds 2 --out $(BUILD)/$$b || exit 1; \
-	done
+	  ( $(BUILD)/linerate-bits build --board $$b --seeds 2 --out $(BUILD)/$$b > $(BUILD)/bit-$$b.log 2>&1; echo $$? > $(BUILD)/bit-$$b.rc ) & \
+	done; wait; rc=0; \
+	for b in $(BIT_BOARDS); do \
+	  echo "== bitstream $$b"; cat $(BUILD)/bit-$$b.log; [ "$$(cat $(BUILD)/bit-$$b.rc)" = 0 ] || rc=1; \
+	done; exit $$rc
 
 # The build flow for real, both families (a UART echo on the boards' pins: boards/testdata).
 test-fpga: deps-ice40 deps-ecp5
