@@ -12,14 +12,17 @@ RTL_CORE := $(sort $(wildcard rtl/core/*.v))
 RTL_CSR := rtl/csr/lr_csr.v
 RTL_LINK := $(sort $(wildcard rtl/link/*.v))
 RTL_TOP := $(sort $(wildcard rtl/top/*.v))
+# the one-frame-at-a-time core for the iCE40 boards (rtl/serial); it includes lr_defs.vh of rtl/core
+RTL_SERIAL := $(sort $(wildcard rtl/serial/*.v))
 # the data plane alone (Vlr_core), and everything (lint, Vlr_router)
 RTL_CORE_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_CORE)
-RTL_SRCS := $(RTL_CORE_SRCS) $(RTL_LINK) $(RTL_TOP)
+RTL_SERIAL_SRCS := $(RTL_LIB) $(RTL_CSR) $(RTL_SERIAL)
+RTL_SRCS := $(RTL_CORE_SRCS) $(RTL_SERIAL) $(RTL_LINK) $(RTL_TOP)
 RTL_HDRS := $(wildcard rtl/*/*.vh)
 # the management core (rtl/mgmt): the CPU, and a top with a block-RAM memory for place and route
 RTL_MGMT_CORE := rtl/mgmt/lr_rv32.v
 RTL_MGMT := $(sort $(wildcard rtl/mgmt/*.v))
-RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr -Irtl/link
+RTL_INC := -Irtl/core -Irtl/lib -Irtl/csr -Irtl/link -Irtl/serial
 VERILATOR_FLAGS := --cc --top-module lr_core $(RTL_INC) -O3 --x-assign fast --x-initial unique \
 	--trace-fst -Wno-fatal -Wno-lint -Wno-style --Mdir $(VSIM)/obj
 VSIM_CXXFLAGS := -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd -I$(VSIM)/obj -Icosim/csrc
@@ -61,6 +64,24 @@ $(VSIM)/liblrsim.a: $(VSIM)/obj/Vlr_core__ALL.a cosim/vsim/csrc/lrsim.cpp cosim/
 	g++ $(VSIM_CXXFLAGS) -c cosim/vsim/csrc/lrsim.cpp -o $(VSIM)/lrsim.o
 	rm -f $@
 	ar rcs $@ $(VSIM)/lrsim.o
+
+# lr_core_serial with the iCE40 boards' sizes (boards/hx8k/board.json), Verilated under the name
+# Vlr_core so that the same shim (lrsim.cpp, built with these sizes) drives it: the Go tests link
+# it instead of lr_core under the build tag serialcore (cosim/vsim/link_serial.go).
+VSIM_SERIAL := $(BUILD)/vsim_serial
+SERIAL_SIZES := N_PORTS=2 LPM_ENTRIES=32 ADJ_ENTRIES=16 RADDR_ENTRIES=4 MAX_FRAME_BYTES=1536
+SERIAL_PARAMS := -GDATA_WIDTH=8 $(foreach p,$(SERIAL_SIZES),-G$(p))
+SERIAL_DEFS := -DLR_DATA_WIDTH=8 $(foreach p,$(SERIAL_SIZES),-DLR_$(p))
+$(VSIM_SERIAL)/obj/Vlr_core__ALL.a: $(RTL_SERIAL_SRCS) $(wildcard rtl/core/*.vh) Makefile
+	@mkdir -p $(VSIM_SERIAL)/obj
+	verilator $(subst --top-module lr_core,--top-module lr_core_serial --prefix Vlr_core,$(subst $(VSIM)/obj,$(VSIM_SERIAL)/obj,$(VERILATOR_FLAGS))) \
+	  $(SERIAL_PARAMS) $(RTL_SERIAL_SRCS)
+	$(MAKE) -s -C $(VSIM_SERIAL)/obj -f Vlr_core.mk -j$(JOBS) Vlr_core__ALL.a OPT_FAST=-O2 OPT_GLOBAL=-O2 >/dev/null
+
+$(VSIM_SERIAL)/liblrsim.a: $(VSIM_SERIAL)/obj/Vlr_core__ALL.a cosim/vsim/csrc/lrsim.cpp cosim/vsim/csrc/lrsim.h cosim/csrc/lr_stream.h
+	g++ $(subst $(VSIM)/obj,$(VSIM_SERIAL)/obj,$(VSIM_CXXFLAGS)) $(SERIAL_DEFS) -c cosim/vsim/csrc/lrsim.cpp -o $(VSIM_SERIAL)/lrsim.o
+	rm -f $@
+	ar rcs $@ $(VSIM_SERIAL)/lrsim.o
 
 $(VSIM)/lrbench: $(VSIM)/liblrsim.a $(VSIM)/libverilated.a cosim/vsim/csrc/bench_main.cpp
 	g++ $(VSIM_CXXFLAGS) -Icosim/vsim/csrc cosim/vsim/csrc/bench_main.cpp $(VSIM)/liblrsim.a \
@@ -129,7 +150,7 @@ $(VMOD)/libvmod.a: $(VMOD_LIBS) cosim/vmod/csrc/vmod.cpp cosim/vmod/csrc/vmod.h
 	rm -f $@
 	ar rcs $@ $(VMOD)/vmod.o $(VMOD)/crc32/verilated.o $(VMOD)/crc32/verilated_threads.o
 
-vsim: deps $(VSIM)/liblrsim.a $(VSIM)/libverilated.a $(VSIM)/lrbench $(VMOD)/libvmod.a $(VBOARD)/libvboard.a
+vsim: deps $(VSIM)/liblrsim.a $(VSIM)/libverilated.a $(VSIM)/lrbench $(VSIM_SERIAL)/liblrsim.a $(VMOD)/libvmod.a $(VBOARD)/libvboard.a
 
 build: vsim
 	$(GO) build -tags $(TAGS) -o $(BUILD)/linerate ./cmd/linerate
@@ -146,7 +167,10 @@ YOSYS_PARSE_ONLY :=
 lint-rtl: deps
 	@mkdir -p $(BUILD)
 	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core rtl/lint/verilator.vlt $(RTL_CORE_SRCS)
+	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core_serial rtl/lint/verilator.vlt $(RTL_SERIAL_SRCS)
+	verilator --lint-only -Wall $(RTL_INC) --top-module lr_core_serial rtl/lint/verilator.vlt $(SERIAL_PARAMS) $(RTL_SERIAL_SRCS)
 	verilator --lint-only -Wall $(RTL_INC) --top-module lr_router rtl/lint/verilator.vlt $(RTL_SRCS)
+	verilator --lint-only -Wall $(RTL_INC) --top-module lr_router_link rtl/lint/verilator.vlt -GSERIAL_CORE=1 $(RTL_SRCS)
 	@for f in $(RTL_SRCS); do \
 	  m=$$(basename $$f .v); \
 	  if echo " $(YOSYS_PARSE_ONLY) " | grep -q " $$m "; then \
@@ -168,6 +192,7 @@ lint-go:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 	$(GO) vet -tags $(TAGS),netns ./...
+	$(GO) vet -tags $(TAGS),serialcore ./cosim/...
 	$(GO) vet -tags usbhw ./hostdrv/transport/
 	$(GO) vet -tags $(TAGS),boardsim,netns ./cosim/vboard/ ./test/hostlink/ ./test/e2e/
 	$(GO) vet -tags fpga ./boards/
@@ -183,9 +208,28 @@ test-go:
 test: deps gen-check deps-ice40 deps-ecp5
 	@mkdir -p $(BUILD); rm -f $(BUILD)/test-bits.rc; \
 	( $(MAKE) -s test-bits > $(BUILD)/test-bits.log 2>&1; echo $$? > $(BUILD)/test-bits.rc ) & \
-	$(MAKE) lint vsim && $(GO) test ./... && $(GO) test -tags $(TAGS),netns,llvm -timeout 20m ./... && $(MAKE) test-boards test-fpga; \
+	$(MAKE) lint vsim && $(GO) test ./... && $(GO) test -tags $(TAGS),netns,llvm -timeout 20m ./... && $(MAKE) test-serial && $(MAKE) test-boards test-fpga; \
 	rc=$$?; wait; echo "== bitstreams (make test-bits)"; cat $(BUILD)/test-bits.log; \
 	[ $$rc = 0 ] && [ "$$(cat $(BUILD)/test-bits.rc)" = 0 ]
+
+# The co-simulation suites of cosim/ against lr_core_serial (build/vsim_serial, the iCE40 boards'
+# sizes) instead of lr_core. The iCE40 board tops use it (SERIAL_CORE in board.json), so
+# test-boards runs the host-link suite against it over the real link.
+.PHONY: test-serial synth-serial
+test-serial: vsim
+	$(GO) test -tags $(TAGS),serialcore -count=1 -timeout 20m ./cosim/
+
+# iCE40 resources of lr_core_serial (with lr_csr) and of lr_core at the HX8K board's parameters,
+# synthesised the same way (synth_ice40, flattened, -DLR_SYNTHESIS); no place and route.
+SYNTH_SERIAL := $(BUILD)/synth-serial
+SERIAL_BOARD_PARAMS := -set DATA_WIDTH 8 $(foreach p,$(SERIAL_SIZES),-set $(subst =, ,$(p))) \
+	-set LPM_BRAM 1 -set COUNTERS_RAM 1 -set RES_DEPTH 8 -set RX_FIFO_DEPTH 2048
+synth-serial: deps-ice40
+	@mkdir -p $(SYNTH_SERIAL)
+	yosys -q -l $(SYNTH_SERIAL)/lr_core_serial.log -p "read_verilog -DLR_SYNTHESIS $(RTL_INC) $(RTL_SERIAL_SRCS); chparam $(SERIAL_BOARD_PARAMS) lr_core_serial; synth_ice40 -top lr_core_serial; tee -o $(SYNTH_SERIAL)/lr_core_serial.stat stat"
+	yosys -q -l $(SYNTH_SERIAL)/lr_core.log -p "read_verilog -DLR_SYNTHESIS $(RTL_INC) $(RTL_CORE_SRCS); chparam $(SERIAL_BOARD_PARAMS) lr_core; synth_ice40 -top lr_core; tee -o $(SYNTH_SERIAL)/lr_core.stat stat"
+	@for f in lr_core_serial lr_core; do printf '%-15s' $$f; grep -E '^ +(SB_LUT4|SB_RAM40_4K) ' $(SYNTH_SERIAL)/$$f.stat | awk '{printf " %s %s", $$1, $$2}'; \
+	  grep -E '^ +SB_DFF' $(SYNTH_SERIAL)/$$f.stat | awk '{n += $$2} END {printf " SB_DFF* %d\n", n}'; done
 
 # --- Boards (boards/<name>/) ------------------------------------------------------------------
 BOARDS := $(notdir $(patsubst %/board.json,%,$(wildcard boards/*/board.json)))
@@ -222,13 +266,17 @@ test-boards: deps $(VSIM)/libverilated.a
 
 # Every board whose design fits its FPGA: a timing-clean bitstream and report.json in build/NAME/
 # (linerate build exits 1 when a clock misses its target, 2 when the design does not fit). The
-# iCE40 boards join when the core fits them (see README, Boards).
-BIT_BOARDS := colorlight
+# iCEBreaker joins when its design fits the UP5K (see README, Boards). The boards build side by
+# side (each flow is single-threaded), each into its own log, printed in turn.
+BIT_BOARDS := hx8k colorlight
 test-bits: deps-ice40 deps-ecp5
+	@$(GO) build -o $(BUILD)/linerate-bits ./cmd/linerate
 	@for b in $(BIT_BOARDS); do \
-	  echo "== bitstream $$b"; \
-	  $(GO) run ./cmd/linerate build --board $$b --seeds 2 --out $(BUILD)/$$b || exit 1; \
-	done
+	  ( $(BUILD)/linerate-bits build --board $$b --seeds 2 --out $(BUILD)/$$b > $(BUILD)/bit-$$b.log 2>&1; echo $$? > $(BUILD)/bit-$$b.rc ) & \
+	done; wait; rc=0; \
+	for b in $(BIT_BOARDS); do \
+	  echo "== bitstream $$b"; cat $(BUILD)/bit-$$b.log; [ "$$(cat $(BUILD)/bit-$$b.rc)" = 0 ] || rc=1; \
+	done; exit $$rc
 
 # The build flow for real, both families (a UART echo on the boards' pins: boards/testdata).
 test-fpga: deps-ice40 deps-ecp5

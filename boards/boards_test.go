@@ -105,6 +105,11 @@ func TestLineRate(t *testing.T) {
 	if want := 3e6 / 10 / linkFrameBytes; lr.LinkFPS != want {
 		t.Fatalf("link %g frames/s, want %g", lr.LinkFPS, want)
 	}
+	// the serial core: one frame at a time, shared by the ports
+	b.Params["SERIAL_CORE"], b.Params["N_PORTS"] = 1, 2
+	if want := 24e6 / serialClocks64 / 2; b.lineRate(24).CoreFPS != want {
+		t.Fatalf("serial core %g frames/s, want %g", b.lineRate(24).CoreFPS, want)
+	}
 }
 
 // The report readers take yosys' stat -json and nextpnr's --report as those tools write them.

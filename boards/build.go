@@ -135,7 +135,8 @@ type Clock struct {
 // preamble and inter-frame gap).
 type LineRate struct {
 	// CoreFPS: frames/s one port's pipeline takes at the core clock: ceil(64*8/DATA_WIDTH)
-	// clocks per frame plus one clock between frames.
+	// clocks per frame plus one clock between frames. With the serial core (SERIAL_CORE 1),
+	// every port busy: serialClocks64 per frame, shared by the ports.
 	CoreFPS float64 `json:"core_fps_per_port"`
 	// CoreMbps: the same as an Ethernet line rate (84 wire bytes per frame).
 	CoreMbps float64 `json:"core_mbps_per_port"`
@@ -148,6 +149,11 @@ type LineRate struct {
 // frame without FCS 60, CRC-32C 4) + 1 code byte + the 0x00 delimiter.
 const linkFrameBytes = 1 + 2 + 4 + 60 + 4 + 1 + 1
 
+// serialClocks64 is what lr_core_serial (SERIAL_CORE 1) spends on a forwarded 64-byte frame,
+// all ports together: the co-simulation measures 296 clocks per frame back to back on
+// test/configs/board.conf (rtl/serial/README.md); a longer LPM walk adds up to 12 clocks per entry.
+const serialClocks64 = 296
+
 func (b *Board) lineRate(mhz float64) LineRate {
 	w := int(b.Params["DATA_WIDTH"])
 	if w <= 0 {
@@ -155,6 +161,10 @@ func (b *Board) lineRate(mhz float64) LineRate {
 	}
 	beats := (64*8 + w - 1) / w
 	fps := mhz * 1e6 / float64(beats+1)
+	if b.Params["SERIAL_CORE"] != 0 {
+		// one frame at a time: the ports share the core
+		fps = mhz * 1e6 / serialClocks64 / float64(max(b.Params["N_PORTS"], 1))
+	}
 	return LineRate{
 		CoreFPS:  fps,
 		CoreMbps: fps * 84 * 8 / 1e6,

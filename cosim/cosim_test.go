@@ -16,9 +16,21 @@ import (
 	"github.com/linerate/linerate/tables"
 )
 
+// testConfig is the router configuration the suites run on, and the build's table sizes: the
+// demo router on lr_core's simulation build; its 2-port cut (board.conf) on lr_core_serial,
+// which is built with the iCE40 boards' sizes (make vsim, go test -tags verilator,serialcore).
+func testConfig() (string, tables.Sizes) {
+	if vsim.Serial {
+		info := vsim.BuildInfo()
+		return "test/configs/board.conf", tables.Sizes{Ports: info.Ports, LPM: info.LPM, Adj: info.Adj, RAddr: info.RAddr}
+	}
+	return "test/configs/demo.conf", tables.SimSizes
+}
+
 func demoImage(t testing.TB) *tables.Image {
 	t.Helper()
-	im, _, err := tables.Build("../test/configs/demo.conf", tables.SimSizes)
+	conf, sizes := testConfig()
+	im, _, err := tables.Build("../"+conf, sizes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,8 +52,9 @@ func mustAgree(t *testing.T, name string, im *tables.Image, in []Input, opt Opti
 		for _, m := range res.Mismatches {
 			fmt.Fprintf(&b, "- %s\n", m)
 		}
-		t.Fatalf("%d mismatches between RTL and model:\n%s\nreproduce (inputs saved: %v):\n  linerate cosim --config test/configs/demo.conf --in %s/in --out %s/out --seed %d --in-stall %d --out-stall %d --wave %s/wave.fst",
-			res.MismatchCount, b.String(), werr, dir, dir, opt.Seed, opt.InStallPct, opt.OutStallPct, dir)
+		conf, _ := testConfig()
+		t.Fatalf("%d mismatches between RTL and model:\n%s\nreproduce (inputs saved: %v):\n  linerate cosim --config %s --in %s/in --out %s/out --seed %d --in-stall %d --out-stall %d --wave %s/wave.fst",
+			res.MismatchCount, b.String(), werr, conf, dir, dir, opt.Seed, opt.InStallPct, opt.OutStallPct, dir)
 	}
 	return res
 }
@@ -51,11 +64,12 @@ func TestCosimEveryReason(t *testing.T) {
 	in := FromTraffic(traffic.Mix(im, 11, 4000, traffic.MixOptions{}))
 	res := mustAgree(t, "every-reason", im, in, Options{Seed: 3, InStallPct: 20, OutStallPct: 20})
 	// The demo has a default route, so no_route needs the route withdrawn.
-	_, cfg, err := tables.Build("../test/configs/demo.conf", tables.SimSizes)
+	conf, sizes := testConfig()
+	_, cfg, err := tables.Build("../"+conf, sizes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	im2, err := tables.Compile(cfg.WithoutDefault(), tables.SimSizes)
+	im2, err := tables.Compile(cfg.WithoutDefault(), sizes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +118,9 @@ func TestBackToBackFullRate(t *testing.T) {
 	if res.Counters.Reason[punt.Forward] != uint32(len(in)) {
 		t.Fatalf("forwarded %d of %d frames", res.Counters.Reason[punt.Forward], len(in))
 	}
-	if res.RxStalls != 0 {
+	// lr_core_serial takes one frame at a time by design (the boards' UART link brings a frame
+	// every ~6,000 clocks): it holds inputs off, so only its outputs are checked.
+	if res.RxStalls != 0 && !vsim.Serial {
 		t.Fatalf("the ingress held off %d beats: not at full rate", res.RxStalls)
 	}
 	t.Logf("%d frames of 64 bytes on %d ports: %d clocks (%.2f clocks per frame per port)",
@@ -198,5 +214,38 @@ func TestWaveform(t *testing.T) {
 	}
 	if st.Size() < 1000 {
 		t.Fatalf("waveform is only %d bytes", st.Size())
+	}
+}
+
+// TestCosimInject: injected frames (inject header then frame, no FCS) between port traffic: every
+// port and one that does not exist, nothing or one byte after the header, frames shorter than
+// the 60-byte pad, long ones (3,000 bytes: more than the serial core's frame buffer, which an
+// injected frame never enters), any version byte.
+func TestCosimInject(t *testing.T) {
+	im := demoImage(t)
+	port := FromTraffic(traffic.Mix(im, 31, 400, traffic.MixOptions{}))
+	var in []Input
+	for i, n := range []int{0, 1, 2, 14, 59, 60, 61, 64, 100, 1500, 3000} {
+		for p := 0; p <= im.Sizes.Ports; p++ {
+			w := make([]byte, 8+n)
+			w[0], w[1] = 1, byte(p)
+			if i%3 == 2 {
+				w[0] = 7 // the version is not checked
+			}
+			for k := 8; k < len(w); k++ {
+				w[k] = byte(k*13 + n + p)
+			}
+			in = append(in, Input{Port: -1, Wire: w})
+			if len(port) > 0 {
+				in = append(in, port[0])
+				port = port[1:]
+			}
+		}
+	}
+	in = append(in, Input{Port: -1, Wire: []byte{1, 0, 0, 0}}) // ends inside the header
+	in = append(in, port...)
+	res := mustAgree(t, "inject", im, in, Options{Seed: 5, InStallPct: 25, OutStallPct: 25})
+	if res.Counters.InjectFrames == 0 || res.Counters.InjectDropped == 0 {
+		t.Fatalf("inject_frames %d, inject_dropped %d: both paths should have run", res.Counters.InjectFrames, res.Counters.InjectDropped)
 	}
 }

@@ -208,6 +208,7 @@ func LoadImage(sim *vsim.Sim, im *tables.Image) {
 // reported as a hang instead of waiting forever.
 func runSim(sim *vsim.Sim, im *tables.Image, in []Input, batch, stallPct int) ([]Output, error) {
 	nports := im.Sizes.Ports
+	bytesPerBeat := max(sim.Info().DataWidth/8, 1)
 	var out []Output
 	for start := 0; start < len(in); start += batch {
 		end := min(start+batch, len(in))
@@ -215,7 +216,7 @@ func runSim(sim *vsim.Sim, im *tables.Image, in []Input, batch, stallPct int) ([
 		beats := 0
 		for _, f := range in[start:end] {
 			frames = append(frames, vsim.Frame{Port: f.Port, Data: f.Wire})
-			beats += len(f.Wire)/8 + 4
+			beats += len(f.Wire)/bytesPerBeat + 4
 		}
 		sim.Push(frames)
 		limit := uint64(beats)*8*100/uint64(100-min(stallPct, 99)) + 20000

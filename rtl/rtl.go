@@ -9,13 +9,14 @@ import (
 	"strings"
 )
 
-// FS holds rtl/<dir>/*.v and *.vh: lib, csr, core, link, top, eth (the Ethernet MACs of the boards with PHYs).
+// FS holds rtl/<dir>/*.v and *.vh: lib, csr, core, serial, link, top, eth (the Ethernet MACs of
+// the boards with PHYs).
 //
-//go:embed lib/*.v csr/*.v core/*.v core/*.vh link/*.v link/*.vh top/*.v eth/*.v
+//go:embed lib/*.v csr/*.v core/*.v core/*.vh serial/*.v link/*.v link/*.vh top/*.v eth/*.v
 var FS embed.FS
 
 // Dirs are the source directories in dependency order; each is also an include directory.
-var Dirs = []string{"lib", "csr", "core", "link", "top", "eth"}
+var Dirs = []string{"lib", "csr", "core", "serial", "link", "top", "eth"}
 
 // Sources lists the Verilog files (not headers) of the router top and everything below it, as
 // paths inside FS, sorted per directory.

@@ -8,6 +8,7 @@
 // Parameters: boards/hx8k/board.json sets every one (linerate build, the simulated board).
 module lr_board_hx8k #(
     parameter N_PORTS         = 2,         // packet ports, all carried over the host link
+    parameter SERIAL_CORE     = 1,         // 1: lr_core_serial, one frame at a time (rtl/serial); 0: lr_core
     parameter DATA_WIDTH      = 8,         // stream width
     parameter LPM_BRAM        = 1,         // block-RAM TCAM
     parameter COUNTERS_RAM    = 1,         // counters in block RAM
@@ -65,6 +66,7 @@ module lr_board_hx8k #(
 
     lr_router_link #(
         .N_PORTS         (N_PORTS),
+        .SERIAL_CORE     (SERIAL_CORE),
         .DATA_WIDTH      (DATA_WIDTH),
         .LPM_BRAM        (LPM_BRAM),
         .COUNTERS_RAM    (COUNTERS_RAM),

@@ -7,6 +7,7 @@
 // Parameters: boards/icebreaker/board.json sets every one (linerate build, the simulated board).
 module lr_board_icebreaker #(
     parameter N_PORTS         = 2,         // packet ports, all carried over the host link
+    parameter SERIAL_CORE     = 1,         // 1: lr_core_serial, one frame at a time (rtl/serial); 0: lr_core
     parameter DATA_WIDTH      = 8,         // stream width
     parameter LPM_BRAM        = 1,         // block-RAM TCAM
     parameter COUNTERS_RAM    = 1,         // counters in block RAM
@@ -66,6 +67,7 @@ module lr_board_icebreaker #(
 
     lr_router_link #(
         .N_PORTS         (N_PORTS),
+        .SERIAL_CORE     (SERIAL_CORE),
         .DATA_WIDTH      (DATA_WIDTH),
         .LPM_BRAM        (LPM_BRAM),
         .COUNTERS_RAM    (COUNTERS_RAM),

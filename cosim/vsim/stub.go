@@ -24,3 +24,6 @@ func (s *Sim) Take() []Out               { return nil }
 func (s *Sim) Cycles() uint64            { return 0 }
 func (s *Sim) ProtocolErrors() uint64    { return 0 }
 func (s *Sim) RxStalls() uint64          { return 0 }
+
+// Serial reports whether the simulated core is lr_core_serial (build tag serialcore).
+const Serial = false

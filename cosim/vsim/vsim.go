@@ -4,7 +4,6 @@ package vsim
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/csrc
-#cgo LDFLAGS: ${SRCDIR}/../../build/vsim/liblrsim.a ${SRCDIR}/../../build/vsim/obj/Vlr_core__ALL.a ${SRCDIR}/../../build/vsim/libverilated.a -lz -lstdc++ -lm -lpthread
 #include <stdlib.h>
 #include "lrsim.h"
 */
@@ -18,7 +17,7 @@ import (
 // Available reports whether this binary contains the Verilated pipeline.
 const Available = true
 
-// Sim is one Verilated lr_core with its stream drivers. Not safe for concurrent use.
+// Sim is one Verilated lr_core (or lr_core_serial: link_serial.go) with its stream drivers. Not safe for concurrent use.
 type Sim struct {
 	h    *C.lrsim
 	info Info

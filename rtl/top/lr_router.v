@@ -13,6 +13,7 @@
 // configuration inputs are registered: a change takes effect one clock later.
 module lr_router #(
     parameter N_PORTS         = 4,              // packet ports (1..255)
+    parameter SERIAL_CORE     = 0,              // 1: lr_core_serial instead of lr_core (DATA_WIDTH 8; rtl/serial)
     parameter DATA_WIDTH      = 64,             // stream width, power of two 8..128
     parameter KEEP_WIDTH      = DATA_WIDTH/8,   // byte enables
     parameter LPM_ENTRIES     = 1024,           // LPM (TCAM) entries
@@ -102,53 +103,106 @@ module lr_router #(
     wire                  csr_we, csr_re, csr_rvalid, csr_wait;
     wire                  core_idle;
 
-    lr_core #(
-        .N_PORTS         (N_PORTS),
-        .DATA_WIDTH      (DATA_WIDTH),
-        .KEEP_WIDTH      (KEEP_WIDTH),
-        .LPM_ENTRIES     (LPM_ENTRIES),
-        .LPM_BRAM        (LPM_BRAM),
-        .COUNTERS_RAM    (COUNTERS_RAM),
-        .RES_DEPTH       (RES_DEPTH),
-        .ADJ_ENTRIES     (ADJ_ENTRIES),
-        .RADDR_ENTRIES   (RADDR_ENTRIES),
-        .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
-        .RX_FIFO_DEPTH   (RX_FIFO_DEPTH),
-        .BUILD_ID        (BUILD_ID),
-        .BUILD_DATE      (BUILD_DATE)
-    ) u_core (
-        .clk                  (clk),
-        .rst                  (rst),
-        .s_axis_rx_tdata      (core_rx_tdata),
-        .s_axis_rx_tkeep      (core_rx_tkeep),
-        .s_axis_rx_tvalid     (core_rx_tvalid),
-        .s_axis_rx_tready     (core_rx_tready),
-        .s_axis_rx_tlast      (core_rx_tlast),
-        .m_axis_tx_tdata      (m_axis_tx_tdata),
-        .m_axis_tx_tkeep      (m_axis_tx_tkeep),
-        .m_axis_tx_tvalid     (core_tx_tvalid),
-        .m_axis_tx_tready     (core_tx_tready),
-        .m_axis_tx_tlast      (m_axis_tx_tlast),
-        .m_axis_tx_tuser      (m_axis_tx_tuser),
-        .m_axis_cpu_tdata     (cpu_tdata),
-        .m_axis_cpu_tkeep     (cpu_tkeep),
-        .m_axis_cpu_tvalid    (cpu_tvalid),
-        .m_axis_cpu_tready    (1'b1),
-        .m_axis_cpu_tlast     (cpu_tlast),
-        .s_axis_inject_tdata  (inject_tdata),
-        .s_axis_inject_tkeep  (inject_tkeep),
-        .s_axis_inject_tvalid (inject_tvalid),
-        .s_axis_inject_tready (inject_tready),
-        .s_axis_inject_tlast  (inject_tlast),
-        .csr_addr             (csr_addr),
-        .csr_wdata            (csr_wdata),
-        .csr_we               (csr_we),
-        .csr_re               (csr_re),
-        .csr_rdata            (csr_rdata),
-        .csr_rvalid           (csr_rvalid),
-        .csr_wait             (csr_wait),
-        .stat_idle            (core_idle)
-    );
+    // SERIAL_CORE = 1: lr_core_serial, one frame at a time (the iCE40 boards: DATA_WIDTH 8)
+    generate
+        if (SERIAL_CORE != 0) begin : g_serial_core
+        lr_core_serial #(
+            .N_PORTS         (N_PORTS),
+            .DATA_WIDTH      (DATA_WIDTH),
+            .KEEP_WIDTH      (KEEP_WIDTH),
+            .LPM_ENTRIES     (LPM_ENTRIES),
+            .LPM_BRAM        (LPM_BRAM),
+            .COUNTERS_RAM    (COUNTERS_RAM),
+            .RES_DEPTH       (RES_DEPTH),
+            .ADJ_ENTRIES     (ADJ_ENTRIES),
+            .RADDR_ENTRIES   (RADDR_ENTRIES),
+            .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
+            .RX_FIFO_DEPTH   (RX_FIFO_DEPTH),
+            .BUILD_ID        (BUILD_ID),
+            .BUILD_DATE      (BUILD_DATE)
+        ) u_core (
+            .clk                  (clk),
+            .rst                  (rst),
+            .s_axis_rx_tdata      (core_rx_tdata),
+            .s_axis_rx_tkeep      (core_rx_tkeep),
+            .s_axis_rx_tvalid     (core_rx_tvalid),
+            .s_axis_rx_tready     (core_rx_tready),
+            .s_axis_rx_tlast      (core_rx_tlast),
+            .m_axis_tx_tdata      (m_axis_tx_tdata),
+            .m_axis_tx_tkeep      (m_axis_tx_tkeep),
+            .m_axis_tx_tvalid     (core_tx_tvalid),
+            .m_axis_tx_tready     (core_tx_tready),
+            .m_axis_tx_tlast      (m_axis_tx_tlast),
+            .m_axis_tx_tuser      (m_axis_tx_tuser),
+            .m_axis_cpu_tdata     (cpu_tdata),
+            .m_axis_cpu_tkeep     (cpu_tkeep),
+            .m_axis_cpu_tvalid    (cpu_tvalid),
+            .m_axis_cpu_tready    (1'b1),
+            .m_axis_cpu_tlast     (cpu_tlast),
+            .s_axis_inject_tdata  (inject_tdata),
+            .s_axis_inject_tkeep  (inject_tkeep),
+            .s_axis_inject_tvalid (inject_tvalid),
+            .s_axis_inject_tready (inject_tready),
+            .s_axis_inject_tlast  (inject_tlast),
+            .csr_addr             (csr_addr),
+            .csr_wdata            (csr_wdata),
+            .csr_we               (csr_we),
+            .csr_re               (csr_re),
+            .csr_rdata            (csr_rdata),
+            .csr_rvalid           (csr_rvalid),
+            .csr_wait             (csr_wait),
+            .stat_idle            (core_idle)
+        );
+        end else begin : g_core
+        lr_core #(
+            .N_PORTS         (N_PORTS),
+            .DATA_WIDTH      (DATA_WIDTH),
+            .KEEP_WIDTH      (KEEP_WIDTH),
+            .LPM_ENTRIES     (LPM_ENTRIES),
+            .LPM_BRAM        (LPM_BRAM),
+            .COUNTERS_RAM    (COUNTERS_RAM),
+            .RES_DEPTH       (RES_DEPTH),
+            .ADJ_ENTRIES     (ADJ_ENTRIES),
+            .RADDR_ENTRIES   (RADDR_ENTRIES),
+            .MAX_FRAME_BYTES (MAX_FRAME_BYTES),
+            .RX_FIFO_DEPTH   (RX_FIFO_DEPTH),
+            .BUILD_ID        (BUILD_ID),
+            .BUILD_DATE      (BUILD_DATE)
+        ) u_core (
+            .clk                  (clk),
+            .rst                  (rst),
+            .s_axis_rx_tdata      (core_rx_tdata),
+            .s_axis_rx_tkeep      (core_rx_tkeep),
+            .s_axis_rx_tvalid     (core_rx_tvalid),
+            .s_axis_rx_tready     (core_rx_tready),
+            .s_axis_rx_tlast      (core_rx_tlast),
+            .m_axis_tx_tdata      (m_axis_tx_tdata),
+            .m_axis_tx_tkeep      (m_axis_tx_tkeep),
+            .m_axis_tx_tvalid     (core_tx_tvalid),
+            .m_axis_tx_tready     (core_tx_tready),
+            .m_axis_tx_tlast      (m_axis_tx_tlast),
+            .m_axis_tx_tuser      (m_axis_tx_tuser),
+            .m_axis_cpu_tdata     (cpu_tdata),
+            .m_axis_cpu_tkeep     (cpu_tkeep),
+            .m_axis_cpu_tvalid    (cpu_tvalid),
+            .m_axis_cpu_tready    (1'b1),
+            .m_axis_cpu_tlast     (cpu_tlast),
+            .s_axis_inject_tdata  (inject_tdata),
+            .s_axis_inject_tkeep  (inject_tkeep),
+            .s_axis_inject_tvalid (inject_tvalid),
+            .s_axis_inject_tready (inject_tready),
+            .s_axis_inject_tlast  (inject_tlast),
+            .csr_addr             (csr_addr),
+            .csr_wdata            (csr_wdata),
+            .csr_we               (csr_we),
+            .csr_re               (csr_re),
+            .csr_rdata            (csr_rdata),
+            .csr_rvalid           (csr_rvalid),
+            .csr_wait             (csr_wait),
+            .stat_idle            (core_idle)
+        );
+        end
+    endgenerate
 
     // transmit steering
     assign m_axis_tx_tvalid = core_tx_tvalid & ~link_ports_q;

@@ -6,6 +6,7 @@
 // UART runs at UART_DIV clocks per bit. stat_idle: nothing in flight, nothing to send.
 module lr_router_link #(
     parameter N_PORTS         = 2,          // packet ports (1..255)
+    parameter SERIAL_CORE     = 0,          // 1: lr_core_serial instead of lr_core (DATA_WIDTH 8)
     parameter DATA_WIDTH      = 8,          // stream width, power of two 8..128
     parameter LPM_BRAM        = 1,          // 1: block-RAM TCAM
     parameter COUNTERS_RAM    = 1,          // 1: counters in block RAM
@@ -44,6 +45,7 @@ module lr_router_link #(
 
     lr_router #(
         .N_PORTS         (N_PORTS),
+        .SERIAL_CORE     (SERIAL_CORE),
         .DATA_WIDTH      (DATA_WIDTH),
         .LPM_BRAM        (LPM_BRAM),
         .COUNTERS_RAM    (COUNTERS_RAM),

@@ -1,0 +1,95 @@
+// lr_serial_counters: lr_core's counters in one 32-bit block RAM, one read-modify-write per event.
+`default_nettype none
+
+// Counter layout as lr_counters (rtl/csr/registers.md): 4p+0 rx_frames, 4p+1 rx_bytes, 4p+2
+// tx_frames, 4p+3 tx_bytes; 4N+r reason r; 4N+32.. cpu_frames, cpu_bytes, inject_frames,
+// inject_dropped. lr_core_serial handles one frame at a time, so its events come one by one: the
+// data path offers (index, delta) and waits for ev_ready. An event takes two clocks (read, then
+// write the sum); a register-block read (cnt_re) has the read port first and the event's read
+// waits a clock. Reset and cfg_counters_clear write zeros over the RAM (NCNT clocks), with
+// `busy` high meanwhile (the core raises csr_wait with it, so no counter is read half-cleared).
+// The seq number of punt headers is not here: it survives a counter clear.
+module lr_serial_counters #(
+    parameter NCNT = 44              // counters (4*N_PORTS + 36)
+) (
+    input  wire        clk,
+    input  wire        rst,
+    input  wire        cfg_counters_clear,
+    // one event
+    input  wire        ev_valid,
+    input  wire [7:0]  ev_index,
+    input  wire [15:0] ev_delta,
+    output wire        ev_ready,
+    output wire        busy,          // clearing
+    output wire        idle,          // no event in progress, not clearing
+    // read port (lr_csr)
+    input  wire        cnt_re,
+    input  wire [13:0] cnt_index,
+    output wire [31:0] cnt_rdata
+);
+
+    localparam AW = $clog2(NCNT);
+
+    generate
+        if (NCNT < 2 || NCNT > 256) begin : g_bad_ncnt
+            $error("lr_serial_counters: NCNT must be 2..256");
+        end
+    endgenerate
+
+    reg          clr_q;            // clearing
+    reg [AW-1:0] clr_idx_q;
+    reg          wr_q;             // the event's old value is on the RAM output: write the sum
+    reg [AW-1:0] ev_idx_q;
+    reg [15:0]   ev_delta_q;
+
+    wire take = ev_valid && !clr_q && !wr_q && !cnt_re;
+    assign ev_ready = take;
+
+    (* no_rw_check *) reg [31:0] ram [0:(1<<AW)-1];
+    reg  [31:0]   rd_q;
+    wire [AW-1:0] rd_addr = cnt_re ? cnt_index[AW-1:0] : ev_index[AW-1:0];
+    wire          we      = clr_q || wr_q;
+    wire [AW-1:0] wr_addr = clr_q ? clr_idx_q : ev_idx_q;
+    wire [31:0]   wr_data = clr_q ? 32'd0 : rd_q + {16'd0, ev_delta_q};
+
+    always @(posedge clk) begin
+        if (we) begin
+            ram[wr_addr] <= wr_data;
+        end
+        if (cnt_re || take) begin
+            rd_q <= ram[rd_addr];
+        end
+    end
+    assign cnt_rdata = rd_q;
+
+    always @(posedge clk) begin
+        if (take) begin
+            ev_idx_q   <= ev_index[AW-1:0];
+            ev_delta_q <= ev_delta;
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst || cfg_counters_clear) begin
+            clr_q     <= 1'b1;               // a clear wins over the event being written
+            clr_idx_q <= {AW{1'b0}};
+            wr_q      <= 1'b0;
+        end else begin
+            wr_q <= take;
+            if (clr_q) begin
+                clr_idx_q <= clr_idx_q + 1'b1;
+                if (clr_idx_q == NCNT[AW-1:0] - 1'b1) begin
+                    clr_q <= 1'b0;
+                end
+            end
+        end
+    end
+
+    assign busy = clr_q;
+    assign idle = !clr_q && !wr_q;
+
+    wire unused_idx = ^{ev_index, cnt_index};
+
+endmodule
+
+`default_nettype wire
