@@ -45,6 +45,7 @@ module lr_serial_counters #(
     wire take = ev_valid && !clr_q && !wr_q && !cnt_re;
     assign ev_ready = take;
 
+    // never read at the address written in the same clock: the bypass below answers that read
     (* no_rw_check *) reg [31:0] ram [0:(1<<AW)-1];
     reg  [31:0]   rd_q;
     wire [AW-1:0] rd_addr = cnt_re ? cnt_index[AW-1:0] : ev_index[AW-1:0];
@@ -60,7 +61,19 @@ module lr_serial_counters #(
             rd_q <= ram[rd_addr];
         end
     end
-    assign cnt_rdata = rd_q;
+
+    // A register-block read of the counter an event is writing in the same clock (an event's
+    // write is not held back by cnt_re) would read a block RAM at the address it writes, which
+    // the iCE40's RAM does not define: that read answers the value written instead.
+    reg        byp_q;
+    reg [31:0] byp_data_q;
+    always @(posedge clk) begin
+        if (cnt_re) begin
+            byp_q      <= wr_q && (ev_idx_q == cnt_index[AW-1:0]);
+            byp_data_q <= wr_data;
+        end
+    end
+    assign cnt_rdata = byp_q ? byp_data_q : rd_q;
 
     always @(posedge clk) begin
         if (take) begin

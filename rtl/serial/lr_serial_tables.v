@@ -293,7 +293,9 @@ module lr_serial_tables #(
     always @(posedge clk) begin
         if (rst) begin
             ra_valid_q <= {RADDR_ENTRIES{1'b0}};
-        end else if (tbl_raddr_we && {16'd0, tbl_raddr_index} < RADDR_ENTRIES) begin
+        end else if (job_q == J_WRITE && jt_q == 2'd3 && job_last && jin_q) begin
+            // with the address's last word, not at the command: until the copy ends, lookups
+            // see the old entry whole (valid bit and address together)
             ra_valid_q[tbl_raddr_index[RW-1:0]] <= tbl_raddr_wr_valid;
         end
     end
