@@ -15,7 +15,8 @@ module lr_link #(
     parameter RESP_BUF_BYTES  = 2048,             // longest answer payload (status + words read)
     parameter PUNT_FIFO_BYTES = 16384,            // punt FIFO, a power of two
     parameter PORT_FIFO_BYTES = 16384,            // each port's FIFO, a power of two
-    parameter [255:0] HOST_PORTS = {256{1'b1}}    // bit p: port p may go to the host (has a FIFO)
+    parameter [255:0] HOST_PORTS = {256{1'b1}},   // bit p: port p may go to the host (has a FIFO)
+    parameter SHARED_FIFO     = 0                 // 1: one FIFO for punts and ports (below)
 ) (
     input  wire                          clk,
     input  wire                          rst,
@@ -202,12 +203,114 @@ module lr_link #(
     assign inj_tready           = inj_tpipe ? m_axis_pinj_tready : m_axis_inject_tready;
 
     // ---------------------------------------------------------------- punt and port FIFOs
+    // SHARED_FIFO = 0: the punt FIFO (PUNT_FIFO_BYTES) and one FIFO per host port
+    // (PORT_FIFO_BYTES each). SHARED_FIFO = 1: one FIFO of PUNT_FIFO_BYTES holds them all, each
+    // frame tagged with its source (port p, or N_PORTS for a punt), its storage single-ported (the
+    // UP5K's SPRAM). Only for a core whose CPU and port streams never carry frames at the same
+    // time (lr_core_serial sends one frame at a time); the simulation stops if two overlap.
     wire [7:0]           punt_tdata;
     wire                 punt_tvalid, punt_tready, punt_tlast;
     wire                 ev_punt_drop, punt_empty;
     wire [N_PORTS*8-1:0] port_tdata;
     wire [N_PORTS-1:0]   port_tvalid, port_tready, port_tlast;
     wire [N_PORTS-1:0]   port_drop, port_empty;
+
+    generate
+    if (SHARED_FIFO != 0) begin : g_shared
+        localparam TW = $clog2(N_PORTS + 1);
+        localparam [31:0] PUNT_TAG_W = N_PORTS;
+        localparam [TW-1:0] PUNT_TAG = PUNT_TAG_W[TW-1:0];
+
+        // the one stream with a beat (a punt when none): the sources never overlap
+        reg [DW-1:0] in_tdata;
+        reg [KW-1:0] in_tkeep;
+        reg          in_tvalid, in_tlast;
+        reg [TW-1:0] in_tdest;
+        integer s;
+        always @* begin
+            in_tdata  = s_axis_cpu_tdata;
+            in_tkeep  = s_axis_cpu_tkeep;
+            in_tvalid = s_axis_cpu_tvalid;
+            in_tlast  = s_axis_cpu_tlast;
+            in_tdest  = PUNT_TAG;
+            for (s = N_PORTS - 1; s >= 0; s = s - 1) begin
+                if (HOST_PORTS[s] && s_axis_port_tvalid[s]) begin
+                    in_tdata  = s_axis_port_tdata[DW*s +: DW];
+                    in_tkeep  = s_axis_port_tkeep[KW*s +: KW];
+                    in_tvalid = 1'b1;
+                    in_tlast  = s_axis_port_tlast[s];
+                    in_tdest  = s[TW-1:0];
+                end
+            end
+        end
+`ifndef LR_SYNTHESIS
+        // two sources with a beat in one clock: the build's core does not fit SHARED_FIFO
+        integer nvalid, v;
+        always @* begin
+            nvalid = s_axis_cpu_tvalid ? 1 : 0;
+            for (v = 0; v < N_PORTS; v = v + 1) begin
+                if (HOST_PORTS[v] && s_axis_port_tvalid[v]) nvalid = nvalid + 1;
+            end
+        end
+        always @(posedge clk) begin
+            if (!rst && nvalid > 1) begin
+                $display("lr_link: SHARED_FIFO, but %0d streams carry a beat in one clock", nvalid);
+                $stop;
+            end
+        end
+`endif
+
+        wire [7:0]    q_tdata;
+        wire          q_tvalid, q_tlast, q_drop;
+        wire [TW-1:0] q_tdest, q_drop_tag;
+        reg           q_tready;
+        integer r;
+        always @* begin
+            q_tready = punt_tready && (q_tdest == PUNT_TAG);
+            for (r = 0; r < N_PORTS; r = r + 1) begin
+                if (q_tdest == r[TW-1:0]) q_tready = port_tready[r];
+            end
+        end
+
+        lr_link_fifo #(
+            .DATA_WIDTH  (DATA_WIDTH),
+            .KEEP_WIDTH  (KEEP_WIDTH),
+            .FIFO_BYTES  (PUNT_FIFO_BYTES),
+            .TAG_WIDTH   (TW),
+            .SINGLE_PORT (1)
+        ) u_frame_fifo (
+            .clk           (clk),
+            .rst           (rst),
+            .s_axis_tdata  (in_tdata),
+            .s_axis_tkeep  (in_tkeep),
+            .s_axis_tvalid (in_tvalid),
+            .s_axis_tlast  (in_tlast),
+            .s_axis_tdest  (in_tdest),
+            .m_axis_tdata  (q_tdata),
+            .m_axis_tvalid (q_tvalid),
+            .m_axis_tready (q_tready),
+            .m_axis_tlast  (q_tlast),
+            .m_axis_tdest  (q_tdest),
+            .stat_drop     (q_drop),
+            .stat_drop_tag (q_drop_tag),
+            .stat_empty    (punt_empty)
+        );
+
+        assign punt_tdata   = q_tdata;
+        assign punt_tvalid  = q_tvalid && (q_tdest == PUNT_TAG);
+        assign punt_tlast   = q_tlast;
+        assign ev_punt_drop = q_drop && (q_drop_tag == PUNT_TAG);
+        genvar gq;
+        for (gq = 0; gq < N_PORTS; gq = gq + 1) begin : g_port
+            localparam [31:0] GQ_W = gq;
+            assign port_tdata[8*gq +: 8] = q_tdata;
+            assign port_tvalid[gq]       = q_tvalid && (q_tdest == GQ_W[TW-1:0]);
+            assign port_tlast[gq]        = q_tlast;
+            assign port_drop[gq]         = q_drop && (q_drop_tag == GQ_W[TW-1:0]);
+            assign port_empty[gq]        = 1'b1;
+        end
+    end else begin : g_separate
+    wire unused_punt_tag, unused_punt_drop_tag;   // one source per FIFO: no tags
 
     lr_link_fifo #(
         .DATA_WIDTH (DATA_WIDTH),
@@ -220,18 +323,21 @@ module lr_link #(
         .s_axis_tkeep  (s_axis_cpu_tkeep),
         .s_axis_tvalid (s_axis_cpu_tvalid),
         .s_axis_tlast  (s_axis_cpu_tlast),
+        .s_axis_tdest  (1'b0),
         .m_axis_tdata  (punt_tdata),
         .m_axis_tvalid (punt_tvalid),
         .m_axis_tready (punt_tready),
         .m_axis_tlast  (punt_tlast),
+        .m_axis_tdest  (unused_punt_tag),
         .stat_drop     (ev_punt_drop),
+        .stat_drop_tag (unused_punt_drop_tag),
         .stat_empty    (punt_empty)
     );
 
     genvar gp;
-    generate
         for (gp = 0; gp < N_PORTS; gp = gp + 1) begin : g_port_fifo
             if (HOST_PORTS[gp]) begin : g_fifo
+                wire unused_tag, unused_drop_tag;
                 lr_link_fifo #(
                     .DATA_WIDTH (DATA_WIDTH),
                     .KEEP_WIDTH (KEEP_WIDTH),
@@ -243,11 +349,14 @@ module lr_link #(
                     .s_axis_tkeep  (s_axis_port_tkeep[KW*gp +: KW]),
                     .s_axis_tvalid (s_axis_port_tvalid[gp]),
                     .s_axis_tlast  (s_axis_port_tlast[gp]),
+                    .s_axis_tdest  (1'b0),
                     .m_axis_tdata  (port_tdata[8*gp +: 8]),
                     .m_axis_tvalid (port_tvalid[gp]),
                     .m_axis_tready (port_tready[gp]),
                     .m_axis_tlast  (port_tlast[gp]),
+                    .m_axis_tdest  (unused_tag),
                     .stat_drop     (port_drop[gp]),
+                    .stat_drop_tag (unused_drop_tag),
                     .stat_empty    (port_empty[gp])
                 );
             end else begin : g_none
@@ -261,6 +370,7 @@ module lr_link #(
                 assign port_empty[gp]        = 1'b1;
             end
         end
+    end
     endgenerate
 
     // ---------------------------------------------------------------- transmit
