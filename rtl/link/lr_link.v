@@ -133,8 +133,10 @@ module lr_link #(
     );
 
     // ---------------------------------------------------------------- requests
+    wire          lreg_re;
     wire [7:0]    lreg_addr;
-    reg  [31:0]   lreg_rdata;
+    wire [31:0]   lreg_rdata;
+    wire          cnt_wait;      // link counters pending (below): hold the executor's bus
     wire [DW-1:0] inj_tdata;
     wire [KW-1:0] inj_tkeep;
     wire          inj_tvalid, inj_tready, inj_tlast, inj_tpipe;
@@ -167,7 +169,8 @@ module lr_link #(
         .csr_re            (csr_re),
         .csr_rdata         (csr_rdata),
         .csr_rvalid        (csr_rvalid),
-        .csr_wait          (csr_wait),
+        .csr_wait          (csr_wait || cnt_wait),
+        .link_reg_re       (lreg_re),
         .link_reg_addr     (lreg_addr),
         .link_reg_rdata    (lreg_rdata),
         .m_axis_inj_tdata  (inj_tdata),
@@ -424,8 +427,29 @@ module lr_link #(
     assign stat_idle = ex_idle && tx_idle && enc_idle && punt_empty && (&port_empty);
 
     // ---------------------------------------------------------------- link registers
-    reg [31:0] rx_frames_q, rx_bad_q, rx_overrun_q, rx_dup_q, uart_errors_q, punt_frames_q,
-               punt_dropped_q, port_frames_q, port_dropped_q, inject_frames_q, tx_frames_q;
+    // The 11 counters are one block RAM (lr_counter_ram). An event adds to its counter's pending
+    // count; a scan visits the counters in turn and hands a non-zero pending count to the RAM as
+    // one read-modify-write (two clocks), so no count waits more than 2*11 clocks. While a count
+    // is pending (or the RAM is being cleared after reset) the request executor's bus waits as it
+    // does for csr_wait, so a link register read sees every event before it. A read answers one
+    // clock later; an address of no register reads 0.
+    localparam NC = LR_LINK_NREGS;
+    localparam PW = CW + 3;    // pending bits: a counter's events in 2*NC clocks, at most
+                               // N_PORTS port drops per 8 clocks (a 64-byte frame of 8 beats)
+    // counter c is the register at 0xF000 + 4c (the 11 registers are 0xF000.. in a row)
+    localparam [3:0]   C_RX_FRAMES     = LR_LINK_REG_RX_FRAMES[5:2];
+    localparam [3:0]   C_RX_BAD        = LR_LINK_REG_RX_BAD[5:2];
+    localparam [3:0]   C_RX_OVERRUN    = LR_LINK_REG_RX_OVERRUN[5:2];
+    localparam [3:0]   C_RX_DUP        = LR_LINK_REG_RX_DUP[5:2];
+    localparam [3:0]   C_UART_ERRORS   = LR_LINK_REG_UART_ERRORS[5:2];
+    localparam [3:0]   C_PUNT_FRAMES   = LR_LINK_REG_PUNT_FRAMES[5:2];
+    localparam [3:0]   C_PUNT_DROPPED  = LR_LINK_REG_PUNT_DROPPED[5:2];
+    localparam [3:0]   C_PORT_FRAMES   = LR_LINK_REG_PORT_FRAMES[5:2];
+    localparam [3:0]   C_PORT_DROPPED  = LR_LINK_REG_PORT_DROPPED[5:2];
+    localparam [3:0]   C_INJECT_FRAMES = LR_LINK_REG_INJECT_FRAMES[5:2];
+    localparam [3:0]   C_TX_FRAMES     = LR_LINK_REG_TX_FRAMES[5:2];
+    localparam [31:0]  NC_W            = NC;
+    localparam [3:0]   C_LAST          = NC_W[3:0] - 4'd1;
 
     // port frames dropped this clock
     reg [CW-1:0] port_drops;
@@ -439,50 +463,89 @@ module lr_link #(
         end
     end
 
+    // this clock's events, per counter (port_dropped: port_drops)
+    reg [NC-1:0] ev_one;
+    always @* begin
+        ev_one                  = {NC{1'b0}};
+        ev_one[C_RX_FRAMES]     = ev_rx_frame;
+        ev_one[C_RX_BAD]        = ev_rx_bad;
+        ev_one[C_RX_OVERRUN]    = ev_rx_overrun;
+        ev_one[C_RX_DUP]        = ev_dup;
+        ev_one[C_UART_ERRORS]   = s_rx_valid && s_rx_err;
+        ev_one[C_PUNT_FRAMES]   = ev_punt_frame;
+        ev_one[C_PUNT_DROPPED]  = ev_punt_drop;
+        ev_one[C_PORT_FRAMES]   = ev_port_frame;
+        ev_one[C_INJECT_FRAMES] = ev_inject;
+        ev_one[C_TX_FRAMES]     = ev_tx_frame;
+    end
+    function [PW-1:0] ev_count(input [3:0] c);
+        begin
+            if (c == C_PORT_DROPPED) ev_count = {{(PW-CW){1'b0}}, port_drops};
+            else                     ev_count = {{(PW-1){1'b0}}, ev_one[c]};
+        end
+    endfunction
+
+    reg  [NC*PW-1:0] pend_q;     // counter c's pending count at [PW*c +: PW]
+    reg  [3:0]       scan_q;
+    wire             cnt_take, cnt_clearing, cnt_ram_idle;
+    wire [31:0]      cnt_rdata;
+    wire [PW-1:0]    scan_pend = pend_q[PW*scan_q +: PW];
+    wire             scan_has  = (scan_pend != {PW{1'b0}});
+    wire             any_pend  = |pend_q;
+    integer c;
+
     always @(posedge clk) begin
         if (rst) begin
-            rx_frames_q     <= 32'd0;
-            rx_bad_q        <= 32'd0;
-            rx_overrun_q    <= 32'd0;
-            rx_dup_q        <= 32'd0;
-            uart_errors_q   <= 32'd0;
-            punt_frames_q   <= 32'd0;
-            punt_dropped_q  <= 32'd0;
-            port_frames_q   <= 32'd0;
-            port_dropped_q  <= 32'd0;
-            inject_frames_q <= 32'd0;
-            tx_frames_q     <= 32'd0;
+            pend_q <= {(NC*PW){1'b0}};
+            scan_q <= 4'd0;
         end else begin
-            if (ev_rx_frame)              rx_frames_q     <= rx_frames_q + 32'd1;
-            if (ev_rx_bad)                rx_bad_q        <= rx_bad_q + 32'd1;
-            if (ev_rx_overrun)            rx_overrun_q    <= rx_overrun_q + 32'd1;
-            if (ev_dup)                   rx_dup_q        <= rx_dup_q + 32'd1;
-            if (s_rx_valid && s_rx_err)   uart_errors_q   <= uart_errors_q + 32'd1;
-            if (ev_punt_frame)            punt_frames_q   <= punt_frames_q + 32'd1;
-            if (ev_punt_drop)             punt_dropped_q  <= punt_dropped_q + 32'd1;
-            if (ev_port_frame)            port_frames_q   <= port_frames_q + 32'd1;
-            if (|port_drop)               port_dropped_q  <= port_dropped_q + {{(32-CW){1'b0}}, port_drops};
-            if (ev_inject)                inject_frames_q <= inject_frames_q + 32'd1;
-            if (ev_tx_frame)              tx_frames_q     <= tx_frames_q + 32'd1;
+            for (c = 0; c < NC; c = c + 1) begin
+                // a count handed to the RAM leaves; this clock's events join
+                if (cnt_take && scan_q == c[3:0]) pend_q[PW*c +: PW] <= ev_count(c[3:0]);
+                else                              pend_q[PW*c +: PW] <= pend_q[PW*c +: PW] + ev_count(c[3:0]);
+            end
+            if (cnt_take || (!scan_has && !cnt_clearing)) begin
+                scan_q <= (scan_q == C_LAST) ? 4'd0 : scan_q + 4'd1;
+            end
         end
     end
-
-    always @* begin
-        case (lreg_addr)
-            LR_LINK_REG_RX_FRAMES[7:0]:     lreg_rdata = rx_frames_q;
-            LR_LINK_REG_RX_BAD[7:0]:        lreg_rdata = rx_bad_q;
-            LR_LINK_REG_RX_OVERRUN[7:0]:    lreg_rdata = rx_overrun_q;
-            LR_LINK_REG_RX_DUP[7:0]:        lreg_rdata = rx_dup_q;
-            LR_LINK_REG_UART_ERRORS[7:0]:   lreg_rdata = uart_errors_q;
-            LR_LINK_REG_PUNT_FRAMES[7:0]:   lreg_rdata = punt_frames_q;
-            LR_LINK_REG_PUNT_DROPPED[7:0]:  lreg_rdata = punt_dropped_q;
-            LR_LINK_REG_PORT_FRAMES[7:0]:   lreg_rdata = port_frames_q;
-            LR_LINK_REG_PORT_DROPPED[7:0]:  lreg_rdata = port_dropped_q;
-            LR_LINK_REG_INJECT_FRAMES[7:0]: lreg_rdata = inject_frames_q;
-            LR_LINK_REG_TX_FRAMES[7:0]:     lreg_rdata = tx_frames_q;
-            default:                        lreg_rdata = 32'd0;
-        endcase
+`ifndef LR_SYNTHESIS
+    always @(posedge clk) begin
+        for (c = 0; c < NC; c = c + 1) begin
+            if (!rst && {1'b0, pend_q[PW*c +: PW]} + {1'b0, ev_count(c[3:0])} > {1'b0, {PW{1'b1}}}) begin
+                $display("lr_link: link counter %0d: more events than its pending count holds", c);
+                $stop;
+            end
+        end
     end
+`endif
+
+    lr_counter_ram #(
+        .NCNT (NC)
+    ) u_counters (
+        .clk                (clk),
+        .rst                (rst),
+        .cfg_counters_clear (1'b0),
+        .ev_valid           (scan_has),
+        .ev_index           ({4'd0, scan_q}),
+        .ev_delta           ({{(16-PW){1'b0}}, scan_pend}),
+        .ev_ready           (cnt_take),
+        .busy               (cnt_clearing),
+        .idle               (cnt_ram_idle),
+        .cnt_re             (lreg_re),
+        .cnt_index          ({8'd0, lreg_addr[7:2]}),
+        .cnt_rdata          (cnt_rdata)
+    );
+
+    assign cnt_wait = any_pend || !cnt_ram_idle;
+
+    reg lreg_ok_q;   // the address read is a counter's
+    always @(posedge clk) begin
+        if (lreg_re) begin
+            lreg_ok_q <= (lreg_addr[1:0] == 2'd0) && (lreg_addr[7:2] <= {2'b00, C_LAST});
+        end
+    end
+    assign lreg_rdata = lreg_ok_q ? cnt_rdata : 32'd0;
 
 endmodule
 
