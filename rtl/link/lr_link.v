@@ -246,7 +246,7 @@ module lr_link #(
                 end
             end
         end
-`ifndef LR_SYNTHESIS
+`ifdef VERILATOR
         // two sources with a beat in one clock: the build's core does not fit SHARED_FIFO
         integer nvalid, v;
         always @* begin
@@ -509,7 +509,7 @@ module lr_link #(
             end
         end
     end
-`ifndef LR_SYNTHESIS
+`ifdef VERILATOR
     always @(posedge clk) begin
         for (c = 0; c < NC; c = c + 1) begin
             if (!rst && {1'b0, pend_q[PW*c +: PW]} + {1'b0, ev_count(c[3:0])} > {1'b0, {PW{1'b1}}}) begin
