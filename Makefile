@@ -135,6 +135,13 @@ $(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a: rtl/core/lr_lpm_tcam_bram.v Makefile
 	verilator $(VMOD_FLAGS) --top-module lr_lpm_tcam_bram -GENTRIES=40 --Mdir $(VMOD)/tcam rtl/core/lr_lpm_tcam_bram.v
 	$(MAKE) -s -C $(VMOD)/tcam -f Vlr_lpm_tcam_bram.mk Vlr_lpm_tcam_bram__ALL.a >/dev/null
 
+# the link's shared frame FIFO (lr_link SHARED_FIFO), small enough for its tests to fill it
+$(VMOD)/linkfifo/Vlr_link_fifo__ALL.a: rtl/link/lr_link_fifo.v Makefile
+	@mkdir -p $(VMOD)/linkfifo
+	verilator $(VMOD_FLAGS) --top-module lr_link_fifo -GDATA_WIDTH=8 -GFIFO_BYTES=256 -GTAG_WIDTH=2 -GSINGLE_PORT=1 \
+	  --Mdir $(VMOD)/linkfifo rtl/link/lr_link_fifo.v
+	$(MAKE) -s -C $(VMOD)/linkfifo -f Vlr_link_fifo.mk Vlr_link_fifo__ALL.a >/dev/null
+
 # the management core, its registers and register file starting random (--x-initial unique)
 $(VMOD)/rv32/Vlr_rv32__ALL.a: $(RTL_MGMT_CORE) Makefile
 	@mkdir -p $(VMOD)/rv32
@@ -143,10 +150,10 @@ $(VMOD)/rv32/Vlr_rv32__ALL.a: $(RTL_MGMT_CORE) Makefile
 	@touch $@   # also when Verilator rewrote nothing (a Makefile change), so this runs once
 
 VMOD_LIBS := $(VMOD)/crc32/Vlr_crc32__ALL.a $(VMOD)/ipcsum8/Vlr_ip_checksum8__ALL.a $(VMOD)/ipcsum128/Vlr_ip_checksum128__ALL.a \
-	$(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a $(VMOD)/rv32/Vlr_rv32__ALL.a
+	$(VMOD)/tcam/Vlr_lpm_tcam_bram__ALL.a $(VMOD)/rv32/Vlr_rv32__ALL.a $(VMOD)/linkfifo/Vlr_link_fifo__ALL.a
 $(VMOD)/libvmod.a: $(VMOD_LIBS) cosim/vmod/csrc/vmod.cpp cosim/vmod/csrc/vmod.h
 	g++ -O2 -std=c++17 -I/usr/share/verilator/include -I/usr/share/verilator/include/vltstd \
-	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum8 -I$(VMOD)/ipcsum128 -I$(VMOD)/tcam -I$(VMOD)/rv32 -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
+	  -I$(VMOD)/crc32 -I$(VMOD)/ipcsum8 -I$(VMOD)/ipcsum128 -I$(VMOD)/tcam -I$(VMOD)/rv32 -I$(VMOD)/linkfifo -c cosim/vmod/csrc/vmod.cpp -o $(VMOD)/vmod.o
 	rm -f $@
 	ar rcs $@ $(VMOD)/vmod.o $(VMOD)/crc32/verilated.o $(VMOD)/crc32/verilated_threads.o
 

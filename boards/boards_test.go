@@ -120,12 +120,13 @@ func TestReadReports(t *testing.T) {
 {
    "creator": "Yosys",
    "design": {
-      "num_cells_by_type": {"SB_CARRY": 10, "SB_DFF": 3, "SB_DFFE": 4, "SB_LUT4": 50, "SB_RAM40_4K": 2}
+      "num_cells_by_type": {"SB_CARRY": 10, "SB_DFF": 3, "SB_DFFE": 4, "SB_LUT4": 50, "SB_RAM40_4K": 2, "SB_SPRAM256KA": 1}
    }
 }`), 0o644)
 	pnr := filepath.Join(dir, "pnr.json")
 	os.WriteFile(pnr, []byte(`{"utilization": {"ICESTORM_LC": {"available": 7680, "used": 60},
- "ICESTORM_RAM": {"available": 32, "used": 2}, "SB_IO": {"available": 256, "used": 5}},
+ "ICESTORM_RAM": {"available": 32, "used": 2}, "SB_IO": {"available": 256, "used": 5},
+ "ICESTORM_SPRAM": {"available": 4, "used": 1}},
  "fmax": {"clk": {"achieved": 31.5, "constraint": 24.0}, "CLK$SB_IO_IN": {"achieved": 11.0, "constraint": 12.0}}}`), 0o644)
 	b := &Board{Family: "ice40"}
 	r := &Report{}
@@ -136,7 +137,8 @@ func TestReadReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := r.Resources
-	if res.LUT != 50 || res.FF != 7 || res.BRAM != 2 || res.Cells != 60 || res.CellsAvail != 7680 || res.BRAMAvail != 32 || res.IO != 5 {
+	if res.LUT != 50 || res.FF != 7 || res.BRAM != 2 || res.Cells != 60 || res.CellsAvail != 7680 || res.BRAMAvail != 32 || res.IO != 5 ||
+		res.SPRAM != 1 || res.SPRAMAvail != 4 {
 		t.Fatalf("resources %+v", res)
 	}
 	if r.TimingMet || len(r.Clocks) != 2 || !r.Clocks[1].Met || r.Clocks[0].Met {

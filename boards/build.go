@@ -119,6 +119,8 @@ type Resources struct {
 	BRAMAvail   int `json:"bram_available"`
 	IO          int `json:"io"`
 	CarryCells  int `json:"carry,omitempty"`
+	SPRAM       int `json:"spram,omitempty"`           // UltraPlus single-port RAMs (SB_SPRAM256KA, 32 KB)
+	SPRAMAvail  int `json:"spram_available,omitempty"` // on devices that have them
 	LUTPercent  int `json:"cells_percent"`
 	BRAMPercent int `json:"bram_percent"`
 }
@@ -227,6 +229,9 @@ func Build(ctx context.Context, b *Board, opt BuildOptions) (*Report, error) {
 	synth := "synth_ice40"
 	if b.Family == "ecp5" {
 		synth = "synth_ecp5"
+	}
+	if b.Device == "up5k" {
+		synth += " -spram" // memories of one port may become the UltraPlus's 32 KB SPRAMs
 	}
 	script := fmt.Sprintf("read_verilog -DLR_SYNTHESIS %s %s\nchparam %s %s\n%s -top %s -json %s\ntee -q -o %s stat -json\n",
 		incFlags("src"), strings.Join(files, " "), strings.Join(chparam, " "), b.Top, synth, b.Top, netlist, stat)
@@ -498,6 +503,8 @@ func (r *Report) readStat(path, family string) error {
 			r.Resources.BRAM += n
 		case typ == "SB_CARRY" || typ == "CCU2C":
 			r.Resources.CarryCells += n
+		case typ == "SB_SPRAM256KA":
+			r.Resources.SPRAM += n
 		}
 	}
 	return nil
@@ -530,6 +537,7 @@ func (r *Report) readPnR(path string, b *Board) error {
 	r.Resources.Cells, r.Resources.CellsAvail = u[cells].Used, u[cells].Available
 	r.Resources.BRAMAvail = u[ram].Available
 	r.Resources.IO = u[io].Used
+	r.Resources.SPRAMAvail = u["ICESTORM_SPRAM"].Available
 	if r.Resources.CellsAvail > 0 {
 		r.Resources.LUTPercent = 100 * r.Resources.Cells / r.Resources.CellsAvail
 	}

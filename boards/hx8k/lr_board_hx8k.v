@@ -20,7 +20,7 @@ module lr_board_hx8k #(
     parameter RX_FIFO_DEPTH   = 2048,      // ingress frame FIFO beats per port
     parameter CLK_HZ          = 24000000,  // core clock (the PLL output)
     parameter UART_DIV        = 8,         // clocks per UART bit
-    parameter RX_BUF_BYTES    = 2048,      // longest request frame
+    parameter RX_BUF_BYTES    = 2044,      // longest request frame (512 words of buffer: 4 block RAMs)
     parameter RESP_BUF_BYTES  = 512,       // longest answer payload
     parameter PUNT_FIFO_BYTES = 2048,      // punt FIFO bytes
     parameter PORT_FIFO_BYTES = 2048,      // bytes of each port's FIFO toward the host

@@ -19,10 +19,11 @@ module lr_board_icebreaker #(
     parameter RX_FIFO_DEPTH   = 2048,      // ingress frame FIFO beats per port
     parameter CLK_HZ          = 24000000,  // core clock (the PLL output)
     parameter UART_DIV        = 8,         // clocks per UART bit
-    parameter RX_BUF_BYTES    = 2048,      // longest request frame
+    parameter RX_BUF_BYTES    = 2044,      // longest request frame (512 words of buffer: 4 block RAMs)
     parameter RESP_BUF_BYTES  = 512,       // longest answer payload
-    parameter PUNT_FIFO_BYTES = 2048,      // punt FIFO bytes
-    parameter PORT_FIFO_BYTES = 2048,      // bytes of each port's FIFO toward the host
+    parameter PUNT_FIFO_BYTES = 16384,     // the link's frame FIFO bytes (one SPRAM)
+    parameter PORT_FIFO_BYTES = 2048,      // (unused with SHARED_FIFO)
+    parameter SHARED_FIFO     = 1,         // 1: punts and port frames share the link's FIFO
     parameter BUILD_ID        = 0,         // build identity
     parameter BUILD_DATE      = 0,         // build date, decimal YYYYMMDD
     parameter PLL_DIVR        = 0,         // PLL: CLK_HZ = 12 MHz * (DIVF+1) / (2^DIVQ * (DIVR+1))
@@ -83,6 +84,7 @@ module lr_board_icebreaker #(
         .RESP_BUF_BYTES  (RESP_BUF_BYTES),
         .PUNT_FIFO_BYTES (PUNT_FIFO_BYTES),
         .PORT_FIFO_BYTES (PORT_FIFO_BYTES),
+        .SHARED_FIFO     (SHARED_FIFO),
         .BUILD_ID        (BUILD_ID),
         .BUILD_DATE      (BUILD_DATE)
     ) u_router (

@@ -7,7 +7,7 @@ package vmod
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/csrc
-#cgo LDFLAGS: ${SRCDIR}/../../build/vmod/libvmod.a ${SRCDIR}/../../build/vmod/crc32/Vlr_crc32__ALL.a ${SRCDIR}/../../build/vmod/ipcsum8/Vlr_ip_checksum8__ALL.a ${SRCDIR}/../../build/vmod/ipcsum128/Vlr_ip_checksum128__ALL.a ${SRCDIR}/../../build/vmod/tcam/Vlr_lpm_tcam_bram__ALL.a ${SRCDIR}/../../build/vmod/rv32/Vlr_rv32__ALL.a ${SRCDIR}/../../build/vmod/libvmod.a -lstdc++ -lm -lpthread
+#cgo LDFLAGS: ${SRCDIR}/../../build/vmod/libvmod.a ${SRCDIR}/../../build/vmod/crc32/Vlr_crc32__ALL.a ${SRCDIR}/../../build/vmod/ipcsum8/Vlr_ip_checksum8__ALL.a ${SRCDIR}/../../build/vmod/ipcsum128/Vlr_ip_checksum128__ALL.a ${SRCDIR}/../../build/vmod/tcam/Vlr_lpm_tcam_bram__ALL.a ${SRCDIR}/../../build/vmod/rv32/Vlr_rv32__ALL.a ${SRCDIR}/../../build/vmod/linkfifo/Vlr_link_fifo__ALL.a ${SRCDIR}/../../build/vmod/libvmod.a -lstdc++ -lm -lpthread
 #include "vmod.h"
 */
 import "C"
@@ -112,4 +112,43 @@ func TCAMStep(c *TCAMClock) {
 	c.Resp, c.Hit, c.HitIndex, c.HitAdj = io.resp_valid != 0, io.resp_hit != 0, uint16(io.resp_index), uint16(io.resp_adj)
 	c.RdValid, c.RdValue, c.RdMask, c.RdAdj = io.rd_valid != 0, uint32(io.rd_value), uint32(io.rd_mask), uint16(io.rd_adj)
 	c.Busy = io.busy != 0
+}
+
+// LinkFIFO sizes of the harness's lr_link_fifo (DATA_WIDTH 8, TAG_WIDTH 2, SINGLE_PORT 1).
+const (
+	LinkFIFOBytes  = C.VMOD_LINKFIFO_BYTES
+	LinkFIFOFrames = C.VMOD_LINKFIFO_FRAMES
+)
+
+// LinkFIFOClock is one clock of the harness's lr_link_fifo: the inputs before the edge, the
+// outputs after it.
+type LinkFIFOClock struct {
+	Rst, InValid, InLast, OutReady bool
+	InData, InDest                 uint8
+	OutValid, OutLast, Drop, Empty bool
+	OutData, OutDest, DropTag      uint8
+}
+
+// LinkFIFORun runs the clocks in order (one instance for the process, state kept between calls).
+func LinkFIFORun(cs []LinkFIFOClock) {
+	if len(cs) == 0 {
+		return
+	}
+	b := func(v bool) C.uint8_t {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	io := make([]C.vmod_linkfifo_io, len(cs))
+	for i, c := range cs {
+		io[i].rst, io[i].s_valid, io[i].s_last, io[i].m_ready = b(c.Rst), b(c.InValid), b(c.InLast), b(c.OutReady)
+		io[i].s_data, io[i].s_dest = C.uint8_t(c.InData), C.uint8_t(c.InDest)
+	}
+	C.vmod_linkfifo_run(&io[0], C.int(len(io)))
+	for i := range cs {
+		o := &io[i]
+		cs[i].OutValid, cs[i].OutLast, cs[i].Drop, cs[i].Empty = o.m_valid != 0, o.m_last != 0, o.drop != 0, o.empty != 0
+		cs[i].OutData, cs[i].OutDest, cs[i].DropTag = uint8(o.m_data), uint8(o.m_dest), uint8(o.drop_tag)
+	}
 }

@@ -15,7 +15,8 @@ module lr_link #(
     parameter RESP_BUF_BYTES  = 2048,             // longest answer payload (status + words read)
     parameter PUNT_FIFO_BYTES = 16384,            // punt FIFO, a power of two
     parameter PORT_FIFO_BYTES = 16384,            // each port's FIFO, a power of two
-    parameter [255:0] HOST_PORTS = {256{1'b1}}    // bit p: port p may go to the host (has a FIFO)
+    parameter [255:0] HOST_PORTS = {256{1'b1}},   // bit p: port p may go to the host (has a FIFO)
+    parameter SHARED_FIFO     = 0                 // 1: one FIFO for punts and ports (below)
 ) (
     input  wire                          clk,
     input  wire                          rst,
@@ -132,8 +133,10 @@ module lr_link #(
     );
 
     // ---------------------------------------------------------------- requests
+    wire          lreg_re;
     wire [7:0]    lreg_addr;
-    reg  [31:0]   lreg_rdata;
+    wire [31:0]   lreg_rdata;
+    wire          cnt_wait;      // link counters pending (below): hold the executor's bus
     wire [DW-1:0] inj_tdata;
     wire [KW-1:0] inj_tkeep;
     wire          inj_tvalid, inj_tready, inj_tlast, inj_tpipe;
@@ -166,7 +169,8 @@ module lr_link #(
         .csr_re            (csr_re),
         .csr_rdata         (csr_rdata),
         .csr_rvalid        (csr_rvalid),
-        .csr_wait          (csr_wait),
+        .csr_wait          (csr_wait || cnt_wait),
+        .link_reg_re       (lreg_re),
         .link_reg_addr     (lreg_addr),
         .link_reg_rdata    (lreg_rdata),
         .m_axis_inj_tdata  (inj_tdata),
@@ -202,12 +206,114 @@ module lr_link #(
     assign inj_tready           = inj_tpipe ? m_axis_pinj_tready : m_axis_inject_tready;
 
     // ---------------------------------------------------------------- punt and port FIFOs
+    // SHARED_FIFO = 0: the punt FIFO (PUNT_FIFO_BYTES) and one FIFO per host port
+    // (PORT_FIFO_BYTES each). SHARED_FIFO = 1: one FIFO of PUNT_FIFO_BYTES holds them all, each
+    // frame tagged with its source (port p, or N_PORTS for a punt), its storage single-ported (the
+    // UP5K's SPRAM). Only for a core whose CPU and port streams never carry frames at the same
+    // time (lr_core_serial sends one frame at a time); the simulation stops if two overlap.
     wire [7:0]           punt_tdata;
     wire                 punt_tvalid, punt_tready, punt_tlast;
     wire                 ev_punt_drop, punt_empty;
     wire [N_PORTS*8-1:0] port_tdata;
     wire [N_PORTS-1:0]   port_tvalid, port_tready, port_tlast;
     wire [N_PORTS-1:0]   port_drop, port_empty;
+
+    generate
+    if (SHARED_FIFO != 0) begin : g_shared
+        localparam TW = $clog2(N_PORTS + 1);
+        localparam [31:0] PUNT_TAG_W = N_PORTS;
+        localparam [TW-1:0] PUNT_TAG = PUNT_TAG_W[TW-1:0];
+
+        // the one stream with a beat (a punt when none): the sources never overlap
+        reg [DW-1:0] in_tdata;
+        reg [KW-1:0] in_tkeep;
+        reg          in_tvalid, in_tlast;
+        reg [TW-1:0] in_tdest;
+        integer s;
+        always @* begin
+            in_tdata  = s_axis_cpu_tdata;
+            in_tkeep  = s_axis_cpu_tkeep;
+            in_tvalid = s_axis_cpu_tvalid;
+            in_tlast  = s_axis_cpu_tlast;
+            in_tdest  = PUNT_TAG;
+            for (s = N_PORTS - 1; s >= 0; s = s - 1) begin
+                if (HOST_PORTS[s] && s_axis_port_tvalid[s]) begin
+                    in_tdata  = s_axis_port_tdata[DW*s +: DW];
+                    in_tkeep  = s_axis_port_tkeep[KW*s +: KW];
+                    in_tvalid = 1'b1;
+                    in_tlast  = s_axis_port_tlast[s];
+                    in_tdest  = s[TW-1:0];
+                end
+            end
+        end
+`ifdef VERILATOR
+        // two sources with a beat in one clock: the build's core does not fit SHARED_FIFO
+        integer nvalid, v;
+        always @* begin
+            nvalid = s_axis_cpu_tvalid ? 1 : 0;
+            for (v = 0; v < N_PORTS; v = v + 1) begin
+                if (HOST_PORTS[v] && s_axis_port_tvalid[v]) nvalid = nvalid + 1;
+            end
+        end
+        always @(posedge clk) begin
+            if (!rst && nvalid > 1) begin
+                $display("lr_link: SHARED_FIFO, but %0d streams carry a beat in one clock", nvalid);
+                $stop;
+            end
+        end
+`endif
+
+        wire [7:0]    q_tdata;
+        wire          q_tvalid, q_tlast, q_drop;
+        wire [TW-1:0] q_tdest, q_drop_tag;
+        reg           q_tready;
+        integer r;
+        always @* begin
+            q_tready = punt_tready && (q_tdest == PUNT_TAG);
+            for (r = 0; r < N_PORTS; r = r + 1) begin
+                if (q_tdest == r[TW-1:0]) q_tready = port_tready[r];
+            end
+        end
+
+        lr_link_fifo #(
+            .DATA_WIDTH  (DATA_WIDTH),
+            .KEEP_WIDTH  (KEEP_WIDTH),
+            .FIFO_BYTES  (PUNT_FIFO_BYTES),
+            .TAG_WIDTH   (TW),
+            .SINGLE_PORT (1)
+        ) u_frame_fifo (
+            .clk           (clk),
+            .rst           (rst),
+            .s_axis_tdata  (in_tdata),
+            .s_axis_tkeep  (in_tkeep),
+            .s_axis_tvalid (in_tvalid),
+            .s_axis_tlast  (in_tlast),
+            .s_axis_tdest  (in_tdest),
+            .m_axis_tdata  (q_tdata),
+            .m_axis_tvalid (q_tvalid),
+            .m_axis_tready (q_tready),
+            .m_axis_tlast  (q_tlast),
+            .m_axis_tdest  (q_tdest),
+            .stat_drop     (q_drop),
+            .stat_drop_tag (q_drop_tag),
+            .stat_empty    (punt_empty)
+        );
+
+        assign punt_tdata   = q_tdata;
+        assign punt_tvalid  = q_tvalid && (q_tdest == PUNT_TAG);
+        assign punt_tlast   = q_tlast;
+        assign ev_punt_drop = q_drop && (q_drop_tag == PUNT_TAG);
+        genvar gq;
+        for (gq = 0; gq < N_PORTS; gq = gq + 1) begin : g_port
+            localparam [31:0] GQ_W = gq;
+            assign port_tdata[8*gq +: 8] = q_tdata;
+            assign port_tvalid[gq]       = q_tvalid && (q_tdest == GQ_W[TW-1:0]);
+            assign port_tlast[gq]        = q_tlast;
+            assign port_drop[gq]         = q_drop && (q_drop_tag == GQ_W[TW-1:0]);
+            assign port_empty[gq]        = 1'b1;
+        end
+    end else begin : g_separate
+    wire unused_punt_tag, unused_punt_drop_tag;   // one source per FIFO: no tags
 
     lr_link_fifo #(
         .DATA_WIDTH (DATA_WIDTH),
@@ -220,18 +326,21 @@ module lr_link #(
         .s_axis_tkeep  (s_axis_cpu_tkeep),
         .s_axis_tvalid (s_axis_cpu_tvalid),
         .s_axis_tlast  (s_axis_cpu_tlast),
+        .s_axis_tdest  (1'b0),
         .m_axis_tdata  (punt_tdata),
         .m_axis_tvalid (punt_tvalid),
         .m_axis_tready (punt_tready),
         .m_axis_tlast  (punt_tlast),
+        .m_axis_tdest  (unused_punt_tag),
         .stat_drop     (ev_punt_drop),
+        .stat_drop_tag (unused_punt_drop_tag),
         .stat_empty    (punt_empty)
     );
 
     genvar gp;
-    generate
         for (gp = 0; gp < N_PORTS; gp = gp + 1) begin : g_port_fifo
             if (HOST_PORTS[gp]) begin : g_fifo
+                wire unused_tag, unused_drop_tag;
                 lr_link_fifo #(
                     .DATA_WIDTH (DATA_WIDTH),
                     .KEEP_WIDTH (KEEP_WIDTH),
@@ -243,11 +352,14 @@ module lr_link #(
                     .s_axis_tkeep  (s_axis_port_tkeep[KW*gp +: KW]),
                     .s_axis_tvalid (s_axis_port_tvalid[gp]),
                     .s_axis_tlast  (s_axis_port_tlast[gp]),
+                    .s_axis_tdest  (1'b0),
                     .m_axis_tdata  (port_tdata[8*gp +: 8]),
                     .m_axis_tvalid (port_tvalid[gp]),
                     .m_axis_tready (port_tready[gp]),
                     .m_axis_tlast  (port_tlast[gp]),
+                    .m_axis_tdest  (unused_tag),
                     .stat_drop     (port_drop[gp]),
+                    .stat_drop_tag (unused_drop_tag),
                     .stat_empty    (port_empty[gp])
                 );
             end else begin : g_none
@@ -261,6 +373,7 @@ module lr_link #(
                 assign port_empty[gp]        = 1'b1;
             end
         end
+    end
     endgenerate
 
     // ---------------------------------------------------------------- transmit
@@ -314,8 +427,29 @@ module lr_link #(
     assign stat_idle = ex_idle && tx_idle && enc_idle && punt_empty && (&port_empty);
 
     // ---------------------------------------------------------------- link registers
-    reg [31:0] rx_frames_q, rx_bad_q, rx_overrun_q, rx_dup_q, uart_errors_q, punt_frames_q,
-               punt_dropped_q, port_frames_q, port_dropped_q, inject_frames_q, tx_frames_q;
+    // The 11 counters are one block RAM (lr_counter_ram). An event adds to its counter's pending
+    // count; a scan visits the counters in turn and hands a non-zero pending count to the RAM as
+    // one read-modify-write (two clocks), so no count waits more than 2*11 clocks. While a count
+    // is pending (or the RAM is being cleared after reset) the request executor's bus waits as it
+    // does for csr_wait, so a link register read sees every event before it. A read answers one
+    // clock later; an address of no register reads 0.
+    localparam NC = LR_LINK_NREGS;
+    localparam PW = CW + 3;    // pending bits: a counter's events in 2*NC clocks, at most
+                               // N_PORTS port drops per 8 clocks (a 64-byte frame of 8 beats)
+    // counter c is the register at 0xF000 + 4c (the 11 registers are 0xF000.. in a row)
+    localparam [3:0]   C_RX_FRAMES     = LR_LINK_REG_RX_FRAMES[5:2];
+    localparam [3:0]   C_RX_BAD        = LR_LINK_REG_RX_BAD[5:2];
+    localparam [3:0]   C_RX_OVERRUN    = LR_LINK_REG_RX_OVERRUN[5:2];
+    localparam [3:0]   C_RX_DUP        = LR_LINK_REG_RX_DUP[5:2];
+    localparam [3:0]   C_UART_ERRORS   = LR_LINK_REG_UART_ERRORS[5:2];
+    localparam [3:0]   C_PUNT_FRAMES   = LR_LINK_REG_PUNT_FRAMES[5:2];
+    localparam [3:0]   C_PUNT_DROPPED  = LR_LINK_REG_PUNT_DROPPED[5:2];
+    localparam [3:0]   C_PORT_FRAMES   = LR_LINK_REG_PORT_FRAMES[5:2];
+    localparam [3:0]   C_PORT_DROPPED  = LR_LINK_REG_PORT_DROPPED[5:2];
+    localparam [3:0]   C_INJECT_FRAMES = LR_LINK_REG_INJECT_FRAMES[5:2];
+    localparam [3:0]   C_TX_FRAMES     = LR_LINK_REG_TX_FRAMES[5:2];
+    localparam [31:0]  NC_W            = NC;
+    localparam [3:0]   C_LAST          = NC_W[3:0] - 4'd1;
 
     // port frames dropped this clock
     reg [CW-1:0] port_drops;
@@ -329,50 +463,89 @@ module lr_link #(
         end
     end
 
+    // this clock's events, per counter (port_dropped: port_drops)
+    reg [NC-1:0] ev_one;
+    always @* begin
+        ev_one                  = {NC{1'b0}};
+        ev_one[C_RX_FRAMES]     = ev_rx_frame;
+        ev_one[C_RX_BAD]        = ev_rx_bad;
+        ev_one[C_RX_OVERRUN]    = ev_rx_overrun;
+        ev_one[C_RX_DUP]        = ev_dup;
+        ev_one[C_UART_ERRORS]   = s_rx_valid && s_rx_err;
+        ev_one[C_PUNT_FRAMES]   = ev_punt_frame;
+        ev_one[C_PUNT_DROPPED]  = ev_punt_drop;
+        ev_one[C_PORT_FRAMES]   = ev_port_frame;
+        ev_one[C_INJECT_FRAMES] = ev_inject;
+        ev_one[C_TX_FRAMES]     = ev_tx_frame;
+    end
+    function [PW-1:0] ev_count(input [3:0] c);
+        begin
+            if (c == C_PORT_DROPPED) ev_count = {{(PW-CW){1'b0}}, port_drops};
+            else                     ev_count = {{(PW-1){1'b0}}, ev_one[c]};
+        end
+    endfunction
+
+    reg  [NC*PW-1:0] pend_q;     // counter c's pending count at [PW*c +: PW]
+    reg  [3:0]       scan_q;
+    wire             cnt_take, cnt_clearing, cnt_ram_idle;
+    wire [31:0]      cnt_rdata;
+    wire [PW-1:0]    scan_pend = pend_q[PW*scan_q +: PW];
+    wire             scan_has  = (scan_pend != {PW{1'b0}});
+    wire             any_pend  = |pend_q;
+    integer c;
+
     always @(posedge clk) begin
         if (rst) begin
-            rx_frames_q     <= 32'd0;
-            rx_bad_q        <= 32'd0;
-            rx_overrun_q    <= 32'd0;
-            rx_dup_q        <= 32'd0;
-            uart_errors_q   <= 32'd0;
-            punt_frames_q   <= 32'd0;
-            punt_dropped_q  <= 32'd0;
-            port_frames_q   <= 32'd0;
-            port_dropped_q  <= 32'd0;
-            inject_frames_q <= 32'd0;
-            tx_frames_q     <= 32'd0;
+            pend_q <= {(NC*PW){1'b0}};
+            scan_q <= 4'd0;
         end else begin
-            if (ev_rx_frame)              rx_frames_q     <= rx_frames_q + 32'd1;
-            if (ev_rx_bad)                rx_bad_q        <= rx_bad_q + 32'd1;
-            if (ev_rx_overrun)            rx_overrun_q    <= rx_overrun_q + 32'd1;
-            if (ev_dup)                   rx_dup_q        <= rx_dup_q + 32'd1;
-            if (s_rx_valid && s_rx_err)   uart_errors_q   <= uart_errors_q + 32'd1;
-            if (ev_punt_frame)            punt_frames_q   <= punt_frames_q + 32'd1;
-            if (ev_punt_drop)             punt_dropped_q  <= punt_dropped_q + 32'd1;
-            if (ev_port_frame)            port_frames_q   <= port_frames_q + 32'd1;
-            if (|port_drop)               port_dropped_q  <= port_dropped_q + {{(32-CW){1'b0}}, port_drops};
-            if (ev_inject)                inject_frames_q <= inject_frames_q + 32'd1;
-            if (ev_tx_frame)              tx_frames_q     <= tx_frames_q + 32'd1;
+            for (c = 0; c < NC; c = c + 1) begin
+                // a count handed to the RAM leaves; this clock's events join
+                if (cnt_take && scan_q == c[3:0]) pend_q[PW*c +: PW] <= ev_count(c[3:0]);
+                else                              pend_q[PW*c +: PW] <= pend_q[PW*c +: PW] + ev_count(c[3:0]);
+            end
+            if (cnt_take || (!scan_has && !cnt_clearing)) begin
+                scan_q <= (scan_q == C_LAST) ? 4'd0 : scan_q + 4'd1;
+            end
         end
     end
-
-    always @* begin
-        case (lreg_addr)
-            LR_LINK_REG_RX_FRAMES[7:0]:     lreg_rdata = rx_frames_q;
-            LR_LINK_REG_RX_BAD[7:0]:        lreg_rdata = rx_bad_q;
-            LR_LINK_REG_RX_OVERRUN[7:0]:    lreg_rdata = rx_overrun_q;
-            LR_LINK_REG_RX_DUP[7:0]:        lreg_rdata = rx_dup_q;
-            LR_LINK_REG_UART_ERRORS[7:0]:   lreg_rdata = uart_errors_q;
-            LR_LINK_REG_PUNT_FRAMES[7:0]:   lreg_rdata = punt_frames_q;
-            LR_LINK_REG_PUNT_DROPPED[7:0]:  lreg_rdata = punt_dropped_q;
-            LR_LINK_REG_PORT_FRAMES[7:0]:   lreg_rdata = port_frames_q;
-            LR_LINK_REG_PORT_DROPPED[7:0]:  lreg_rdata = port_dropped_q;
-            LR_LINK_REG_INJECT_FRAMES[7:0]: lreg_rdata = inject_frames_q;
-            LR_LINK_REG_TX_FRAMES[7:0]:     lreg_rdata = tx_frames_q;
-            default:                        lreg_rdata = 32'd0;
-        endcase
+`ifdef VERILATOR
+    always @(posedge clk) begin
+        for (c = 0; c < NC; c = c + 1) begin
+            if (!rst && {1'b0, pend_q[PW*c +: PW]} + {1'b0, ev_count(c[3:0])} > {1'b0, {PW{1'b1}}}) begin
+                $display("lr_link: link counter %0d: more events than its pending count holds", c);
+                $stop;
+            end
+        end
     end
+`endif
+
+    lr_counter_ram #(
+        .NCNT (NC)
+    ) u_counters (
+        .clk                (clk),
+        .rst                (rst),
+        .cfg_counters_clear (1'b0),
+        .ev_valid           (scan_has),
+        .ev_index           ({4'd0, scan_q}),
+        .ev_delta           ({{(16-PW){1'b0}}, scan_pend}),
+        .ev_ready           (cnt_take),
+        .busy               (cnt_clearing),
+        .idle               (cnt_ram_idle),
+        .cnt_re             (lreg_re),
+        .cnt_index          ({8'd0, lreg_addr[7:2]}),
+        .cnt_rdata          (cnt_rdata)
+    );
+
+    assign cnt_wait = any_pend || !cnt_ram_idle;
+
+    reg lreg_ok_q;   // the address read is a counter's
+    always @(posedge clk) begin
+        if (lreg_re) begin
+            lreg_ok_q <= (lreg_addr[1:0] == 2'd0) && (lreg_addr[7:2] <= {2'b00, C_LAST});
+        end
+    end
+    assign lreg_rdata = lreg_ok_q ? cnt_rdata : 32'd0;
 
 endmodule
 

@@ -11,8 +11,8 @@
 //   reaches the bus. WRITE: one bus write per clock; READ: one bus read per clock, the words land
 //   in the answer buffer one clock later. At least 4 idle bus clocks follow every op, and no
 //   access is issued while csr_wait is high (a board's table write in progress). Addresses
-//   0xF000-0xF0FF are the link's registers (link_reg_*, read one clock after the address, like the
-//   bus; writes to them are ignored).
+//   0xF000-0xF0FF are the link's registers (link_reg_*, the value one clock after the read, like
+//   the bus; writes to them are ignored).
 // - INJECT: checks the inject header, then hands the payload (to a port: header and frame for the
 //   core's inject stream) or the frame alone (into the pipeline of port `port`) to m_axis_inj,
 //   byte by byte packed into beats; answers once the last beat is taken.
@@ -56,8 +56,9 @@ module lr_link_exec #(
     input  wire                  csr_wait,        // the core is busy (a table write): no access now
 
     // link registers
-    output wire [7:0]            link_reg_addr,   // byte address (low 8 bits) of the link register read now
-    input  wire [31:0]           link_reg_rdata,  // its value, same clock
+    output wire                  link_reg_re,     // a link register read
+    output wire [7:0]            link_reg_addr,   // with link_reg_re: its byte address (low 8 bits)
+    input  wire [31:0]           link_reg_rdata,  // its value, one clock after link_reg_re
 
     // injected frames
     output wire [DATA_WIDTH-1:0] m_axis_inj_tdata,
@@ -178,7 +179,6 @@ module lr_link_exec #(
     reg             csr_re_q, csr_re_d;
     reg             loc_re_q, loc_re_d;    // link register read on the bus address now
     reg             loc_rvalid_q;
-    reg [31:0]      loc_rdata_q;
     // answer buffer
     reg [31:0]      resp_mem [0:RESP_WORDS-1];
     reg [31:0]      resp_rd_q;
@@ -212,6 +212,7 @@ module lr_link_exec #(
     assign csr_wdata         = csr_wdata_q;
     assign csr_we            = csr_we_q;
     assign csr_re            = csr_re_q;
+    assign link_reg_re       = loc_re_q;
     assign link_reg_addr     = csr_addr_q[7:0];
     assign m_axis_inj_tdata  = beat_q;
     assign m_axis_inj_tkeep  = bkeep_q;
@@ -686,11 +687,8 @@ module lr_link_exec #(
         bi_q          <= bi_d;
         ans_q         <= ans_d;
         ans_last_q    <= ans_last_d;
-        if (loc_re_q) begin
-            loc_rdata_q <= link_reg_rdata;
-        end
         if ((csr_rvalid || loc_rvalid_q) && resp_wr_q < RESP_WORDS_Q) begin
-            resp_mem[resp_wr_q[RA-1:0]] <= csr_rvalid ? csr_rdata : loc_rdata_q;
+            resp_mem[resp_wr_q[RA-1:0]] <= csr_rvalid ? csr_rdata : link_reg_rdata;
         end
         if (resp_rd_en) begin
             resp_rd_q <= resp_mem[resp_rd_addr];

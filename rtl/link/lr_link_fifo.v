@@ -7,11 +7,19 @@
 // write pointer returns to the frame's start, the rest of its beats are ignored and stat_drop
 // pulses once. So a frame longer than the FIFO is always dropped.
 // Output: the stored frames, one byte per clock (tlast on each frame's last byte), in order.
+// Each frame keeps the tdest of its last beat (TAG_WIDTH bits; the source of the frame when
+// several streams that never overlap share one FIFO); a drop reports the tdest of the beat that
+// met the full FIFO.
+// SINGLE_PORT = 1: the storage makes one access per clock, a write or a read (a single-port RAM:
+// the UP5K's SPRAM); a write always goes first, so the output waits in the clocks a frame is
+// being written.
 module lr_link_fifo #(
     parameter DATA_WIDTH = 64,               // input width, power of two 8..128
     parameter KEEP_WIDTH = DATA_WIDTH/8,     // byte enables
     parameter FIFO_BYTES = 16384,            // storage bytes, a power of two >= 2*KEEP_WIDTH
-    parameter MAX_FRAMES = (FIFO_BYTES/64 >= 2) ? FIFO_BYTES/64 : 2  // frames held at once, a power of two >= 2
+    parameter MAX_FRAMES = (FIFO_BYTES/64 >= 2) ? FIFO_BYTES/64 : 2, // frames held at once, a power of two >= 2
+    parameter TAG_WIDTH  = 1,                // tdest bits kept per frame
+    parameter SINGLE_PORT = 0                // 1: one storage access per clock (see above)
 ) (
     input  wire                  clk,
     input  wire                  rst,
@@ -21,16 +29,19 @@ module lr_link_fifo #(
     input  wire [KEEP_WIDTH-1:0] s_axis_tkeep,
     input  wire                  s_axis_tvalid,
     input  wire                  s_axis_tlast,
+    input  wire [TAG_WIDTH-1:0]  s_axis_tdest,
 
     // bytes out
     output wire [7:0]            m_axis_tdata,
     output wire                  m_axis_tvalid,
     input  wire                  m_axis_tready,
     output wire                  m_axis_tlast,
+    output wire [TAG_WIDTH-1:0]  m_axis_tdest,  // the frame's tag, with each of its bytes
 
     // status
-    output wire                  stat_drop,   // pulse: a frame was dropped
-    output wire                  stat_empty   // no whole frame stored, none leaving
+    output wire                  stat_drop,     // pulse: a frame was dropped
+    output wire [TAG_WIDTH-1:0]  stat_drop_tag, // with stat_drop: its tdest
+    output wire                  stat_empty     // no whole frame stored, none leaving
 );
 
     localparam KW    = KEEP_WIDTH;
@@ -66,8 +77,10 @@ module lr_link_fifo #(
                      R_FIRST = 2'd1,   // length and first word arriving
                      R_BYTES = 2'd2;   // bytes of the word in rd_word_q
 
+    localparam TW = TAG_WIDTH;
+
     reg [DATA_WIDTH-1:0] mem [0:DEPTH-1];
-    reg [LW-1:0]         lens [0:MAX_FRAMES-1];
+    reg [TW+LW-1:0]      lens [0:MAX_FRAMES-1];   // {tag, length} per frame
 
     // write side
     reg [AW:0]   wr_q, wr_d;          // next word to write (speculative)
@@ -76,6 +89,7 @@ module lr_link_fifo #(
     reg          drop_q, drop_d;      // ignoring the rest of a dropped frame
     reg [FW:0]   lw_q, lw_d;          // frame slots written
     reg          dropped_q, dropped_d;
+    reg [TW-1:0] drop_tag_q;
     reg          mem_we, len_we;
     reg [LW-1:0] len_wdata;
     // read side
@@ -86,11 +100,13 @@ module lr_link_fifo #(
     reg [BW-1:0] lane_q, lane_d;
     reg [DATA_WIDTH-1:0] rd_word_q;
     reg [LW-1:0] rd_len_q;
+    reg [TW-1:0] rd_tag_q;
     reg          mem_re, len_re;
     reg [AW-1:0] mem_raddr;
     reg [7:0]    out_q, out_d;
     reg          out_valid_q, out_valid_d;
     reg          out_last_q, out_last_d;
+    reg [TW-1:0] out_tag_q, out_tag_d;
 
     wire [AW:0] used      = wr_q - rd_q;
     wire        mem_full  = (used == DEPTH_Q);
@@ -98,11 +114,14 @@ module lr_link_fifo #(
     wire        lens_full = (fused == FRAMES_Q);
     wire        have      = (lw_q != lr_q);
     wire        out_free  = !out_valid_q || m_axis_tready;
+    wire        port_free = (SINGLE_PORT == 0) || !mem_we;   // the storage can read this clock
 
     assign m_axis_tdata  = out_q;
     assign m_axis_tvalid = out_valid_q;
     assign m_axis_tlast  = out_last_q;
+    assign m_axis_tdest  = out_tag_q;
     assign stat_drop     = dropped_q;
+    assign stat_drop_tag = drop_tag_q;
     assign stat_empty    = !have && (rstate_q == R_IDLE) && !out_valid_q;
 
     // bytes in the last beat (tkeep contiguous from bit 0)
@@ -165,9 +184,10 @@ module lr_link_fifo #(
         out_d       = out_q;
         out_valid_d = out_valid_q && !m_axis_tready;
         out_last_d  = out_last_q;
+        out_tag_d   = out_tag_q;
         case (rstate_q)
             R_IDLE: begin
-                if (have) begin
+                if (have && port_free) begin
                     mem_re   = 1'b1;
                     len_re   = 1'b1;
                     rstate_d = R_FIRST;
@@ -179,8 +199,9 @@ module lr_link_fifo #(
                 rstate_d = R_BYTES;
             end
             R_BYTES: begin
-                if (out_free) begin
+                if (out_free && port_free) begin
                     out_d       = rd_word_q[8*lane_q +: 8];
+                    out_tag_d   = rd_tag_q;
                     out_valid_d = 1'b1;
                     out_last_d  = (rem_q == 1);
                     rem_d       = rem_q - 1'b1;
@@ -235,19 +256,40 @@ module lr_link_fifo #(
         lane_q     <= lane_d;
         out_q      <= out_d;
         out_last_q <= out_last_d;
-        if (mem_we) begin
-            mem[wr_q[AW-1:0]] <= s_axis_tdata;
+        out_tag_q  <= out_tag_d;
+        if (dropped_d) begin
+            drop_tag_q <= s_axis_tdest;
         end
         if (len_we) begin
-            lens[lw_q[FW-1:0]] <= len_wdata;
-        end
-        if (mem_re) begin
-            rd_word_q <= mem[mem_raddr];
+            lens[lw_q[FW-1:0]] <= {s_axis_tdest, len_wdata};
         end
         if (len_re) begin
-            rd_len_q <= lens[lr_q[FW-1:0]];
+            {rd_tag_q, rd_len_q} <= lens[lr_q[FW-1:0]];
         end
     end
+
+    generate
+        if (SINGLE_PORT != 0) begin : g_single
+            // one address: the write's, else the read's (mem_re is never set with mem_we)
+            wire [AW-1:0] mem_addr = mem_we ? wr_q[AW-1:0] : mem_raddr;
+            always @(posedge clk) begin
+                if (mem_we) begin
+                    mem[mem_addr] <= s_axis_tdata;
+                end else if (mem_re) begin
+                    rd_word_q <= mem[mem_addr];
+                end
+            end
+        end else begin : g_dual
+            always @(posedge clk) begin
+                if (mem_we) begin
+                    mem[wr_q[AW-1:0]] <= s_axis_tdata;
+                end
+                if (mem_re) begin
+                    rd_word_q <= mem[mem_raddr];
+                end
+            end
+        end
+    endgenerate
 
 endmodule
 

@@ -14,7 +14,7 @@
 //            (trimmed to 14+tot) padded to 60 bytes with the CRC appended (the same lr_crc32)
 //   INJ_*    injected frames stream through one byte register to their port (no length limit),
 //            padded and given an FCS on the way
-//   C_*      each counter event is one read-modify-write of lr_serial_counters' block RAM
+//   C_*      each counter event is one read-modify-write of lr_counter_ram's block RAM (rtl/lib)
 // Every input waits on tready while a frame is in process; nothing is dropped for lack of space.
 // The register block is lr_csr, wired as in lr_core; table writes and read-backs go through
 // lr_serial_tables, which holds csr_wait while it copies or fetches an entry.
@@ -191,7 +191,7 @@ module lr_core_serial #(
     reg  [15:0] ev_delta;
     wire        ev_ready, cnt_busy, cnt_idle;
 
-    lr_serial_counters #(
+    lr_counter_ram #(
         .NCNT (NCNT)
     ) u_counters (
         .clk                (clk),

@@ -32,6 +32,8 @@ module lr_router #(
     parameter RESP_BUF_BYTES  = 2048,           // longest answer payload
     parameter PUNT_FIFO_BYTES = 16384,          // punt FIFO bytes, a power of two
     parameter PORT_FIFO_BYTES = 16384,          // bytes of each port's FIFO toward the host, a power of two
+    parameter SHARED_FIFO     = 0,              // 1: punts and port frames share one link FIFO of
+                                                // PUNT_FIFO_BYTES (SERIAL_CORE only; rtl/link/lr_link.v)
     parameter [255:0] HOST_PORTS = {256{1'b1}}  // bit p: cfg_link_ports may send port p to the host
                                                 // (a port without the bit has no FIFO in the link)
 ) (
@@ -72,6 +74,9 @@ module lr_router #(
     generate
         if (UART_DIV < 4 || UART_DIV > 65535) begin : g_bad_div
             $error("lr_router: UART_DIV must be 4..65535");
+        end
+        if (SHARED_FIFO != 0 && SERIAL_CORE == 0) begin : g_bad_shared
+            $error("lr_router: SHARED_FIFO needs SERIAL_CORE (lr_core sends frames on several streams at once)");
         end
     endgenerate
 
@@ -250,6 +255,7 @@ module lr_router #(
         .RX_BUF_BYTES    (RX_BUF_BYTES),
         .RESP_BUF_BYTES  (RESP_BUF_BYTES),
         .PUNT_FIFO_BYTES (PUNT_FIFO_BYTES),
+        .SHARED_FIFO     (SHARED_FIFO),
         .PORT_FIFO_BYTES (PORT_FIFO_BYTES),
         .HOST_PORTS      (HOST_PORTS)
     ) u_link (

@@ -23,7 +23,8 @@ module lr_router_link #(
     parameter RX_BUF_BYTES    = 2048,       // longest request frame the link takes
     parameter RESP_BUF_BYTES  = 512,        // longest answer payload
     parameter PUNT_FIFO_BYTES = 2048,       // punt FIFO bytes, a power of two
-    parameter PORT_FIFO_BYTES = 2048        // bytes of each port's FIFO toward the host
+    parameter PORT_FIFO_BYTES = 2048,       // bytes of each port's FIFO toward the host
+    parameter SHARED_FIFO     = 0           // 1: punts and port frames in one link FIFO (lr_router)
 ) (
     input  wire clk,
     input  wire rst,            // synchronous, active high
@@ -62,7 +63,8 @@ module lr_router_link #(
         .RX_BUF_BYTES    (RX_BUF_BYTES),
         .RESP_BUF_BYTES  (RESP_BUF_BYTES),
         .PUNT_FIFO_BYTES (PUNT_FIFO_BYTES),
-        .PORT_FIFO_BYTES (PORT_FIFO_BYTES)
+        .PORT_FIFO_BYTES (PORT_FIFO_BYTES),
+        .SHARED_FIFO     (SHARED_FIFO)
     ) u_router (
         .clk              (clk),
         .rst              (rst),

@@ -144,8 +144,12 @@ func RunBuild(ctx context.Context, o *BuildOptions, out, errw io.Writer) error {
 func printReport(out io.Writer, r *boards.Report, dir string) {
 	fmt.Fprintf(out, "%s (%s): %s\n", r.Board, r.FPGA, filepath.Join(dir, r.Bitstream))
 	res := r.Resources
-	fmt.Fprintf(out, "  logic cells %d/%d (%d%%), LUT %d, FF %d, BRAM %d/%d (%d%%)\n",
+	fmt.Fprintf(out, "  logic cells %d/%d (%d%%), LUT %d, FF %d, BRAM %d/%d (%d%%)",
 		res.Cells, res.CellsAvail, res.LUTPercent, res.LUT, res.FF, res.BRAM, res.BRAMAvail, res.BRAMPercent)
+	if res.SPRAMAvail > 0 {
+		fmt.Fprintf(out, ", SPRAM %d/%d", res.SPRAM, res.SPRAMAvail)
+	}
+	fmt.Fprintln(out)
 	cs := r.ControlSets
 	warn := ""
 	if cs.Crowded() {

@@ -6,6 +6,7 @@
 #include "Vlr_crc32.h"
 #include "Vlr_ip_checksum8.h"
 #include "Vlr_ip_checksum128.h"
+#include "Vlr_link_fifo.h"
 #include "Vlr_lpm_tcam_bram.h"
 #include "Vlr_rv32.h"
 #include "verilated.h"
@@ -97,6 +98,27 @@ extern "C" void vmod_tcam_step(vmod_tcam_io* io) {
     io->rd_mask = m.tbl_lpm_rd_mask;
     io->rd_adj = m.tbl_lpm_rd_adj;
     io->busy = m.busy;
+}
+
+extern "C" void vmod_linkfifo_run(vmod_linkfifo_io* io, int n) {
+    static Vlr_link_fifo m(ctx(), "lr_link_fifo");
+    for (int i = 0; i < n; i++) {
+        m.rst = io[i].rst;
+        m.s_axis_tvalid = io[i].s_valid;
+        m.s_axis_tdata = io[i].s_data;
+        m.s_axis_tkeep = 1;
+        m.s_axis_tlast = io[i].s_last;
+        m.s_axis_tdest = io[i].s_dest;
+        m.m_axis_tready = io[i].m_ready;
+        tick(m);
+        io[i].m_valid = m.m_axis_tvalid;
+        io[i].m_data = m.m_axis_tdata;
+        io[i].m_last = m.m_axis_tlast;
+        io[i].m_dest = m.m_axis_tdest;
+        io[i].drop = m.stat_drop;
+        io[i].drop_tag = m.stat_drop_tag;
+        io[i].empty = m.stat_empty;
+    }
 }
 
 namespace {

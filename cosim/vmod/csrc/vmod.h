@@ -53,6 +53,17 @@ typedef struct {
 #define VMOD_TCAM_ENTRIES 40
 void vmod_tcam_step(vmod_tcam_io* io);
 
+/* rtl/link/lr_link_fifo.v as the shared link FIFO (SHARED_FIFO): DATA_WIDTH 8, FIFO_BYTES 256
+ * (MAX_FRAMES 4), TAG_WIDTH 2, SINGLE_PORT 1. One entry per clock: the inputs before the edge,
+ * the outputs after it; a batch of clocks per call. */
+typedef struct {
+    uint8_t rst, s_valid, s_data, s_last, s_dest, m_ready; /* in */
+    uint8_t m_valid, m_data, m_last, m_dest, drop, drop_tag, empty; /* out */
+} vmod_linkfifo_io;
+#define VMOD_LINKFIFO_BYTES 256
+#define VMOD_LINKFIFO_FRAMES 4
+void vmod_linkfifo_run(vmod_linkfifo_io* io, int n);
+
 /* rtl/mgmt/lr_rv32.v: whole programs, a batch of runs per call. Each run resets the core, then
  * clocks it against a memory model (wait states from the run's seed) until it traps, has retired
  * trace_cap instructions or has run max_cycles clocks, recording the retire trace. */

@@ -1,15 +1,13 @@
-// lr_serial_counters: lr_core's counters in one 32-bit block RAM, one read-modify-write per event.
+// lr_counter_ram: NCNT 32-bit counters in one block RAM, one read-modify-write per event.
 `default_nettype none
 
-// Counter layout as lr_counters (rtl/csr/registers.md): 4p+0 rx_frames, 4p+1 rx_bytes, 4p+2
-// tx_frames, 4p+3 tx_bytes; 4N+r reason r; 4N+32.. cpu_frames, cpu_bytes, inject_frames,
-// inject_dropped. lr_core_serial handles one frame at a time, so its events come one by one: the
-// data path offers (index, delta) and waits for ev_ready. An event takes two clocks (read, then
-// write the sum); a register-block read (cnt_re) has the read port first and the event's read
-// waits a clock. Reset and cfg_counters_clear write zeros over the RAM (NCNT clocks), with
-// `busy` high meanwhile (the core raises csr_wait with it, so no counter is read half-cleared).
-// The seq number of punt headers is not here: it survives a counter clear.
-module lr_serial_counters #(
+// Events come one at a time: the user offers (index, delta) and waits for ev_ready. An event
+// takes two clocks (read, then write the sum); a read of a counter (cnt_re) has the read port
+// first and the event's read waits a clock. Reset and cfg_counters_clear write zeros over the
+// RAM (NCNT clocks), with `busy` high meanwhile. Users: lr_core_serial (lr_core's counters, the
+// layout of rtl/csr/registers.md; it raises csr_wait while `busy`, so no counter is read
+// half-cleared) and lr_link (the link registers, events gathered into pending counts).
+module lr_counter_ram #(
     parameter NCNT = 44              // counters (4*N_PORTS + 36)
 ) (
     input  wire        clk,
@@ -32,7 +30,7 @@ module lr_serial_counters #(
 
     generate
         if (NCNT < 2 || NCNT > 256) begin : g_bad_ncnt
-            $error("lr_serial_counters: NCNT must be 2..256");
+            $error("lr_counter_ram: NCNT must be 2..256");
         end
     endgenerate
 
