@@ -211,13 +211,20 @@ test-go:
 
 # The bitstreams (test-bits) build in the background from the start, while lint, the Verilator
 # builds and the simulations run: synthesis and place and route are single-threaded and take
-# most of CI's time otherwise. Their log follows.
+# most of CI's time otherwise. Once the Verilator builds are done, the board tops' suites
+# (test-boards, test-fpga) run beside the Go tests, so both cores stay busy after the
+# bitstreams end (every test names its namespaces, interfaces and sockets per process). The logs
+# of the two background jobs follow.
 test: deps gen-check deps-ice40 deps-ecp5
-	@mkdir -p $(BUILD); rm -f $(BUILD)/test-bits.rc; \
+	@mkdir -p $(BUILD); rm -f $(BUILD)/test-bits.rc $(BUILD)/test-boards.rc $(BUILD)/test-boards.log; \
 	( $(MAKE) -s test-bits > $(BUILD)/test-bits.log 2>&1; echo $$? > $(BUILD)/test-bits.rc ) & \
-	$(MAKE) lint vsim && $(GO) test ./... && $(GO) test -tags $(TAGS),netns,llvm -timeout 20m ./... && $(MAKE) test-serial && $(MAKE) test-boards test-fpga; \
-	rc=$$?; wait; echo "== bitstreams (make test-bits)"; cat $(BUILD)/test-bits.log; \
-	[ $$rc = 0 ] && [ "$$(cat $(BUILD)/test-bits.rc)" = 0 ]
+	$(MAKE) lint vsim && { \
+	  ( $(MAKE) test-boards test-fpga > $(BUILD)/test-boards.log 2>&1; echo $$? > $(BUILD)/test-boards.rc ) & \
+	  $(GO) test ./... && $(GO) test -tags $(TAGS),netns,llvm -timeout 20m ./... && $(MAKE) test-serial; }; \
+	rc=$$?; wait; \
+	echo "== board tops (make test-boards test-fpga)"; cat $(BUILD)/test-boards.log 2>/dev/null; \
+	echo "== bitstreams (make test-bits)"; cat $(BUILD)/test-bits.log; \
+	[ $$rc = 0 ] && [ "$$(cat $(BUILD)/test-bits.rc)" = 0 ] && [ "$$(cat $(BUILD)/test-boards.rc 2>/dev/null)" = 0 ]
 
 # The co-simulation suites of cosim/ against lr_core_serial (build/vsim_serial, the iCE40 boards'
 # sizes) instead of lr_core. The iCE40 board tops use it (SERIAL_CORE in board.json), so

@@ -180,7 +180,9 @@ module lr_link_exec #(
     reg             loc_re_q, loc_re_d;    // link register read on the bus address now
     reg             loc_rvalid_q;
     // answer buffer
-    reg [31:0]      resp_mem [0:RESP_WORDS-1];
+    // never read and written in one clock: the words read land before the answer is sent, and
+    // the next request starts after it (without the attribute yosys emulates read-first)
+    (* no_rw_check *) reg [31:0] resp_mem [0:RESP_WORDS-1];
     reg [31:0]      resp_rd_q;
     reg [RA:0]      resp_wr_q, resp_wr_d;
     reg             resp_rd_en;

@@ -54,7 +54,10 @@ module lr_link_rx #(
     localparam [31:0] MAX_LEN_W = RX_BUF_BYTES;
     localparam [LW:0] MAX_LEN   = MAX_LEN_W[LW:0];
 
-    reg  [31:0]   mem [0:BUF_WORDS-1];
+    // never read and written at one address in one clock: the executor reads only a whole frame
+    // (at least 7 bytes, so its first word is not the one written last), and nothing is written
+    // while it runs (busy); without the attribute yosys emulates read-first with 32 flip-flops
+    (* no_rw_check *) reg [31:0] mem [0:BUF_WORDS-1];
     reg  [31:0]   rd_q;
     reg  [LW:0]   len_q, len_d;        // bytes of this frame so far (saturates past RX_BUF_BYTES)
     reg  [23:0]   word_q, word_d;      // lanes 0..2 of the word being assembled

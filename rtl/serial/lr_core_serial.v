@@ -5,7 +5,8 @@
 // a frame every ~6,000 clocks at most). One frame is handled at a time, byte by byte:
 //   IDLE     round robin over the packet ports and the inject stream (whole frames)
 //   RX       the frame goes into lr_serial_buffer; the CRC (lr_crc32), the IP header checksum
-//            (lr_serial_ipsum) and a 34-byte shift register of its first bytes watch it pass
+//            (lr_serial_ipsum) and a shift register of the 22 of its first 34 bytes that the
+//            rules read watch it pass
 //   LK_*     lr_serial_tables is read a 16-bit word per two clocks: the port row (MAC compare,
 //            MTU); then, for frames that pass rules 1-10 (lr_serial_decide `early`), the valid
 //            router addresses, the LPM entries from index 0 until the first match, the adjacency
@@ -224,7 +225,7 @@ module lr_core_serial #(
     reg          over_q, over_d;         // W passed 65535
     reg  [31:0]  crc_q;
     reg          crc_init;               // start a CRC (the register goes to all ones)
-    reg  [271:0] hdr_q;                  // b[0..33], b[0] in [271:264]
+    reg  [175:0] hdr_q;                  // the bytes of b[0..33] that hdr_keep names, b[0] in [175:168]
     reg  [2:0]   k_q, k_d;               // table word
     reg          ph_q, ph_d;             // 0: word addressed, 1: word on lk_rdata
     reg  [IXW-1:0] i_q, i_d;             // raddr / LPM entry
@@ -262,12 +263,17 @@ module lr_core_serial #(
     reg  [7:0]   ip_q, ip_d;             // inject port
     reg          idrop_q, idrop_d;
 
-    // frame facts from the shift register (meaningful for W >= 64, when L >= 34)
-    wire [47:0] dmac  = hdr_q[271:224];
-    wire [15:0] et    = hdr_q[175:160];
-    wire [7:0]  b14   = hdr_q[159:152];
-    wire [15:0] tot   = hdr_q[143:128];
-    wire [7:0]  ttl   = hdr_q[95:88];
+    // frame facts from the shift register (meaningful for W >= 64, when L >= 34). It takes only
+    // the bytes the rules read: dmac b[0..5], et b[12..13], b[14], tot b[16..17], ttl b[22],
+    // csum b[24..25], src b[26..29], dst b[30..33] (22 bytes: 96 flip-flops fewer than all 34,
+    // which a shift register would keep)
+    wire        hdr_keep = (cnt_q < 16'd6) || (cnt_q >= 16'd12 && cnt_q <= 16'd14) || cnt_q == 16'd16
+                        || cnt_q == 16'd17 || cnt_q == 16'd22 || (cnt_q >= 16'd24 && cnt_q <= 16'd33);
+    wire [47:0] dmac  = hdr_q[175:128];
+    wire [15:0] et    = hdr_q[127:112];
+    wire [7:0]  b14   = hdr_q[111:104];
+    wire [15:0] tot   = hdr_q[103:88];
+    wire [7:0]  ttl   = hdr_q[87:80];
     wire [15:0] csum  = hdr_q[79:64];
     wire [31:0] src   = hdr_q[63:32];
     wire [31:0] dst   = hdr_q[31:0];
@@ -816,8 +822,8 @@ module lr_core_serial #(
         dend_q <= dend_d;   fcs_q <= fcs_d;     indata_q <= indata_d;     fk_q <= fk_d;
         ib_q <= ib_d;       ibv_q <= ibv_d;     ibl_q <= ibl_d;       iin_q <= iin_d;
         idone_q <= idone_d; hb_q <= hb_d;       ip_q <= ip_d;         idrop_q <= idrop_d;
-        if (rx_beat && cnt_q < 16'd34) begin
-            hdr_q <= {hdr_q[263:0], rx_byte};
+        if (rx_beat && hdr_keep) begin
+            hdr_q <= {hdr_q[167:0], rx_byte};
         end
         if (rst) begin
             st_q  <= S_IDLE;
